@@ -1,0 +1,1 @@
+//! Runnable examples of OPA-rs from Rust; see the `examples` in this package.

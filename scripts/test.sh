@@ -20,4 +20,29 @@ cargo test --workspace --locked
 step "doc tests and rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked >/dev/null
 
+step "node bindings (build in the test profile, check the committed index.d.ts/index.js, node --test, tsc)"
+(
+  cd bindings-node
+  # npm 11 leaves the other platforms' optional packages of @napi-rs/cli's dependencies out of
+  # the lockfile and then refuses it in `npm ci`; `npm install` keeps to the same lockfile.
+  npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund
+  npx napi build --platform
+  git diff --exit-code -- index.d.ts index.js || {
+    echo "bindings-node: index.d.ts or index.js changed when built; commit the generated files" >&2
+    exit 1
+  }
+  npm test
+)
+
+step "python bindings (wheel in a fresh venv, pytest, stubtest)"
+VENV="${OPA_VENV:-$PWD/.venv}"
+python3 -m venv --clear "$VENV"
+"$VENV/bin/pip" install -q --disable-pip-version-check -r bindings-python/requirements-dev.txt
+rm -rf "$CARGO_TARGET_DIR/wheels"
+"$VENV/bin/maturin" build -q --profile dev -m bindings-python/Cargo.toml -o "$CARGO_TARGET_DIR/wheels"
+"$VENV/bin/pip" install -q --disable-pip-version-check "$CARGO_TARGET_DIR"/wheels/opa_platform-*.whl
+# pytest exits 5 when it collects no test: that fails here like any other non-zero exit.
+(cd bindings-python && "$VENV/bin/python" -m pytest -q tests)
+"$VENV/bin/python" -m mypy.stubtest opa_platform._native
+
 step "all tests passed"

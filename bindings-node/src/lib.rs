@@ -1,0 +1,12 @@
+//! Node bindings of OPA-rs: the npm package `opa-platform`.
+//!
+//! Thin by design: each function converts its arguments, calls opa-core, and converts the result
+//! back. Failures of a call become JS `Error`s whose `code` is opa-core's stable error code;
+//! problems in user input come back as data.
+
+#![deny(clippy::all)]
+
+mod convert;
+mod entity;
+
+pub use entity::*;

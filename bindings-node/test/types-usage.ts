@@ -1,0 +1,6 @@
+// Type-checked with `tsc --noEmit`: the shipped index.d.ts must describe this usage.
+import { parseEntityRef, stringifyEntityRef, CompoundEntityRef } from '..';
+
+const ref: CompoundEntityRef = parseEntityRef('team-a', { defaultKind: 'Group' });
+const text: string = stringifyEntityRef({ kind: ref.kind, namespace: ref.namespace, name: ref.name });
+export { text };

@@ -1,0 +1,18 @@
+//! Python bindings of OPA-rs: the native part of the `opa_platform` package.
+//!
+//! Thin by design: each function converts its arguments, calls opa-core, and converts the result
+//! back. Failures of a call raise `OpaError` subclasses carrying opa-core's stable `code`;
+//! problems in user input come back as data.
+
+mod entity;
+mod errors;
+
+use pyo3::prelude::*;
+
+/// The native module, re-exported by `opa_platform/__init__.py`.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    errors::register(m)?;
+    entity::register(m)?;
+    Ok(())
+}

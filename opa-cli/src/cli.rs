@@ -27,6 +27,51 @@ pub struct Cli {
 pub enum Command {
     /// Validate catalog files as Backstage's catalog would.
     Validate(ValidateArgs),
+    /// Work with a catalog: its entities and the relations between them.
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// `opa catalog <verb>`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Report dangling references, duplicate entities and unreadable documents (exit 1 if any).
+    Check(CatalogCheckArgs),
+    /// Print the entities and their relations.
+    Graph(CatalogGraphArgs),
+}
+
+/// Arguments of `opa catalog check`.
+#[derive(Debug, clap::Args)]
+pub struct CatalogCheckArgs {
+    /// Files or directories (searched recursively for *.yaml and *.yml).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Arguments of `opa catalog graph`.
+#[derive(Debug, clap::Args)]
+pub struct CatalogGraphArgs {
+    /// Files or directories (searched recursively for *.yaml and *.yml).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
+}
+
+/// Output formats of `opa catalog graph`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// For people: each entity and its relations.
+    Text,
+    /// JSON Lines: one object per entity, `{ref, kind, file, document, line, relations}`.
+    Json,
+    /// Graphviz: one edge per relation, in the direction its field states.
+    Dot,
 }
 
 /// Arguments of `opa validate`.

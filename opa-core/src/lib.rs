@@ -14,6 +14,7 @@
 //! assert_eq!(owner.to_string(), "group:default/team-a");
 //! ```
 
+pub mod catalog;
 pub mod diagnostic;
 pub mod entity;
 pub mod error;

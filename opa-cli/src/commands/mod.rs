@@ -1,14 +1,18 @@
 //! One module per command.
 
+mod catalog_check;
+mod catalog_graph;
 mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{CatalogCommand, Cli, Command};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Catalog(CatalogCommand::Check(args)) => catalog_check::run(&args),
+        Command::Catalog(CatalogCommand::Graph(args)) => catalog_graph::run(&args),
     }
 }

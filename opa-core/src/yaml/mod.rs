@@ -13,4 +13,5 @@ mod split;
 
 pub use limits::Limits;
 pub use node::{Mapping, Node, Value};
-pub use parse::{Document, parse_documents, parse_single};
+pub use parse::{Document, map_documents, parse_documents, parse_single};
+pub(crate) use parse::{DocumentSource, map_sources_batched, parse_source};

@@ -27,45 +27,140 @@ pub struct Document {
 /// Streams bigger than this are parsed on every core.
 const PARALLEL_THRESHOLD: usize = 256 * 1024;
 
+/// Documents parsed at a time: bounds the memory held by parsed trees when the caller maps each
+/// document to something smaller.
+const BATCH_CHUNKS: usize = 8192;
+
+/// Where a document's text lies in its stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DocumentSource {
+    /// Byte offset of the text holding the document (usually exactly the document).
+    pub start: usize,
+    /// Length in bytes of that text.
+    pub len: usize,
+    /// Lines before that text in the stream.
+    pub line_offset: u32,
+}
+
 /// Parses every document of a YAML stream. Never fails: a document that cannot be parsed carries
 /// its `error`, and the documents around it are still parsed.
 pub fn parse_documents(text: &str, limits: &Limits) -> Vec<Document> {
+    map_sources(text, limits, |doc, _| doc)
+}
+
+/// Parses every document of a YAML stream and hands each to `f` as soon as it is read, keeping
+/// only what `f` returns, in document order. Large streams are parsed and mapped on every core,
+/// and only a bounded batch of parsed trees is alive at a time, so a catalog file of millions of
+/// entities can be read in little memory. Documents are numbered and limited as in
+/// [`parse_documents`].
+pub fn map_documents<T, F>(text: &str, limits: &Limits, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(Document) -> T + Sync,
+{
+    map_sources(text, limits, |doc, _| f(doc))
+}
+
+/// [`map_documents`], also telling `f` where the document's text is.
+pub(crate) fn map_sources<T, F>(text: &str, limits: &Limits, f: F) -> Vec<T>
+where
+    T: Send,
+    F: Fn(Document, DocumentSource) -> T + Sync,
+{
+    let mut out = Vec::new();
+    map_sources_batched(text, limits, f, |batch| out.append(batch));
+    out
+}
+
+/// [`map_sources`], handing the results to `sink` one batch at a time (in document order), so
+/// the caller never holds them all.
+pub(crate) fn map_sources_batched<T, F, S>(text: &str, limits: &Limits, f: F, mut sink: S)
+where
+    T: Send,
+    F: Fn(Document, DocumentSource) -> T + Sync,
+    S: FnMut(&mut Vec<T>),
+{
     let chunks = split::split(text);
-    let per_chunk: Vec<Vec<Document>> = if text.len() > PARALLEL_THRESHOLD && chunks.len() > 1 {
-        chunks
-            .par_iter()
-            .with_min_len(32)
-            .map(|c| parse_chunk(c, limits))
-            .collect()
-    } else {
-        chunks.iter().map(|c| parse_chunk(c, limits)).collect()
-    };
-    let mut docs = Vec::with_capacity(per_chunk.iter().map(Vec::len).sum());
-    for doc in per_chunk.into_iter().flatten() {
-        if docs.len() >= limits.max_documents {
-            let at = Position::new(doc.line, 1);
-            docs.push(Document {
-                index: docs.len(),
-                line: doc.line,
-                root: None,
-                error: Some(Diagnostic::new(
-                    codes::LIMIT_EXCEEDED,
-                    "",
-                    format!(
-                        "the file has more than {} documents; the rest is not read",
-                        limits.max_documents
-                    ),
-                    at,
-                )),
-            });
+    let parallel = text.len() > PARALLEL_THRESHOLD && chunks.len() > 1;
+    let mut out = Vec::new();
+    let mut next_index = 0usize;
+    for batch in chunks.chunks(BATCH_CHUNKS) {
+        let parsed: Vec<Vec<Document>> = if parallel {
+            batch
+                .par_iter()
+                .with_min_len(32)
+                .map(|c| parse_chunk(c, limits))
+                .collect()
+        } else {
+            batch.iter().map(|c| parse_chunk(c, limits)).collect()
+        };
+        let mut numbered = Vec::with_capacity(batch.len());
+        let mut stop = false;
+        'chunks: for (chunk, docs) in batch.iter().zip(parsed) {
+            let source = DocumentSource {
+                start: chunk.start,
+                len: chunk.text.len(),
+                line_offset: chunk.line_offset,
+            };
+            for doc in docs {
+                if next_index >= limits.max_documents {
+                    numbered.push((too_many_documents(next_index, doc.line, limits), source));
+                    stop = true;
+                    break 'chunks;
+                }
+                numbered.push((
+                    Document {
+                        index: next_index,
+                        ..doc
+                    },
+                    source,
+                ));
+                next_index += 1;
+            }
+        }
+        if parallel {
+            numbered
+                .into_par_iter()
+                .with_min_len(32)
+                .map(|(doc, source)| f(doc, source))
+                .collect_into_vec(&mut out);
+        } else {
+            out.clear();
+            out.extend(numbered.into_iter().map(|(doc, source)| f(doc, source)));
+        }
+        sink(&mut out);
+        if stop {
             break;
         }
-        docs.push(Document {
-            index: docs.len(),
-            ..doc
-        });
     }
-    docs
+}
+
+/// Parses the documents of one [`DocumentSource`] of `stream` again (positions are in the stream).
+pub(crate) fn parse_source(stream: &str, source: DocumentSource, limits: &Limits) -> Vec<Document> {
+    let chunk = Chunk {
+        text: &stream[source.start..source.start + source.len],
+        start: source.start,
+        line_offset: source.line_offset,
+        explicit: true,
+    };
+    parse_chunk(&chunk, limits)
+}
+
+fn too_many_documents(index: usize, line: u32, limits: &Limits) -> Document {
+    Document {
+        index,
+        line,
+        root: None,
+        error: Some(Diagnostic::new(
+            codes::LIMIT_EXCEEDED,
+            "",
+            format!(
+                "the file has more than {} documents; the rest is not read",
+                limits.max_documents
+            ),
+            Position::new(line, 1),
+        )),
+    }
 }
 
 /// Parses a stream that must hold at most one document (a template, a config file). Returns the

@@ -10,6 +10,8 @@
 pub(crate) struct Chunk<'a> {
     /// The text, starting at a line boundary.
     pub text: &'a str,
+    /// Byte offset of `text` in the stream.
+    pub start: usize,
     /// Number of lines before `text` in the stream.
     pub line_offset: u32,
     /// Whether the chunk begins with a `---` marker (then it holds at least one document).
@@ -30,12 +32,13 @@ pub(crate) fn split(text: &str) -> Vec<Chunk<'_>> {
         if line.first() == Some(&b'%') {
             return vec![Chunk {
                 text,
+                start: 0,
                 line_offset: 0,
                 explicit: false,
             }];
         }
         if is_marker(line) && offset > 0 {
-            push(&mut chunks, &text[start..offset], start_line, explicit);
+            push(&mut chunks, text, start..offset, start_line, explicit);
             start = offset;
             start_line = line_no;
             explicit = true;
@@ -45,16 +48,25 @@ pub(crate) fn split(text: &str) -> Vec<Chunk<'_>> {
         offset = end;
         line_no += 1;
     }
-    push(&mut chunks, &text[start..], start_line, explicit);
+    push(&mut chunks, text, start..text.len(), start_line, explicit);
     chunks
 }
 
-fn push<'a>(chunks: &mut Vec<Chunk<'a>>, text: &'a str, line_offset: u32, explicit: bool) {
+fn push<'a>(
+    chunks: &mut Vec<Chunk<'a>>,
+    stream: &'a str,
+    range: std::ops::Range<usize>,
+    line_offset: u32,
+    explicit: bool,
+) {
+    let start = range.start;
+    let text = &stream[range];
     if !explicit && is_blank(text) {
         return;
     }
     chunks.push(Chunk {
         text,
+        start,
         line_offset,
         explicit,
     });

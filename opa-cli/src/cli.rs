@@ -30,6 +30,9 @@ pub enum Command {
     /// Work with a catalog: its entities and the relations between them.
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Kyverno policies: apply generate rules to resources offline.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
 }
 
 /// `opa catalog <verb>`.
@@ -72,6 +75,58 @@ pub enum GraphFormat {
     Json,
     /// Graphviz: one edge per relation, in the direction its field states.
     Dot,
+}
+
+/// `opa policy …` commands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Apply Kyverno generate policies to resources and print what they generate.
+    Apply(PolicyApplyArgs),
+}
+
+/// Arguments of `opa policy apply`.
+#[derive(Debug, clap::Args)]
+pub struct PolicyApplyArgs {
+    /// Policy files (ClusterPolicy or Policy, kyverno.io/v1); may repeat.
+    #[arg(
+        long = "policy",
+        short = 'p',
+        required = true,
+        value_name = "POLICY.yaml"
+    )]
+    pub policies: Vec<PathBuf>,
+    /// Resource files the policies are applied to (multi-document YAML or `kind: List`); may
+    /// repeat. They also serve as clone sources, ConfigMaps and Namespaces for the rules.
+    #[arg(
+        long = "resource",
+        short = 'r',
+        required = true,
+        value_name = "RESOURCE.yaml"
+    )]
+    pub resources: Vec<PathBuf>,
+    /// Resources that exist in the cluster without triggering the rules (clone sources,
+    /// ConfigMaps read by `context`, Namespaces for `namespaceSelector`); may repeat.
+    #[arg(long = "existing", value_name = "RESOURCE.yaml")]
+    pub existing: Vec<PathBuf>,
+    /// The requester, as Kyverno's `--userinfo` file: `username`/`groups` under `userInfo`,
+    /// `roles`, `clusterRoles`.
+    #[arg(long = "user-info", value_name = "FILE")]
+    pub user_info: Option<PathBuf>,
+    /// The admission operation the resources arrive with.
+    #[arg(long, default_value = "CREATE", value_parser = ["CREATE", "UPDATE", "DELETE", "CONNECT"])]
+    pub operation: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ResourceFormat::Yaml)]
+    pub format: ResourceFormat,
+}
+
+/// Output formats of commands that print Kubernetes resources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResourceFormat {
+    /// Multi-document YAML, with what happened as comments at the top.
+    Yaml,
+    /// One JSON object.
+    Json,
 }
 
 /// Arguments of `opa validate`.

@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod manifests;
 
 use std::process::ExitCode;
 

@@ -18,6 +18,7 @@ pub mod catalog;
 pub mod diagnostic;
 pub mod entity;
 pub mod error;
+pub mod kyverno;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Position};

@@ -2,11 +2,12 @@
 
 mod catalog_check;
 mod catalog_graph;
+mod policy_apply;
 mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::{CatalogCommand, Cli, Command};
+use crate::cli::{CatalogCommand, Cli, Command, PolicyCommand};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -14,5 +15,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(&args),
         Command::Catalog(CatalogCommand::Check(args)) => catalog_check::run(&args),
         Command::Catalog(CatalogCommand::Graph(args)) => catalog_graph::run(&args),
+        Command::Policy(PolicyCommand::Apply(args)) => policy_apply::run(&args),
     }
 }

@@ -33,6 +33,37 @@ pub enum Command {
     /// Kyverno policies: apply generate rules to resources offline.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Team namespaces and their RBAC.
+    #[command(subcommand)]
+    Rbac(RbacCommand),
+}
+
+/// `opa rbac …` commands.
+#[derive(Debug, Subcommand)]
+pub enum RbacCommand {
+    /// Print the resources of a team namespace: Namespace, ResourceQuota, LimitRange,
+    /// default-deny NetworkPolicy, developer ClusterRole and RoleBinding, ServiceAccount.
+    Namespace(RbacNamespaceArgs),
+}
+
+/// Arguments of `opa rbac namespace`.
+#[derive(Debug, clap::Args)]
+pub struct RbacNamespaceArgs {
+    /// The team (a DNS label); its group is bound to the `developer` ClusterRole.
+    #[arg(long)]
+    pub team: String,
+    /// The environment: dev, staging or production.
+    #[arg(long = "env")]
+    pub environment: String,
+    /// CPU quota of the namespace (a Kubernetes quantity).
+    #[arg(long, default_value = opa_core::rbac::DEFAULT_CPU)]
+    pub cpu: String,
+    /// Memory quota of the namespace (a Kubernetes quantity).
+    #[arg(long, default_value = opa_core::rbac::DEFAULT_MEMORY)]
+    pub memory: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ResourceFormat::Yaml)]
+    pub format: ResourceFormat,
 }
 
 /// `opa catalog <verb>`.

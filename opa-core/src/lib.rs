@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod entity;
 pub mod error;
 pub mod kyverno;
+pub mod rbac;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Position};

@@ -3,11 +3,12 @@
 mod catalog_check;
 mod catalog_graph;
 mod policy_apply;
+mod rbac_namespace;
 mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::{CatalogCommand, Cli, Command, PolicyCommand};
+use crate::cli::{CatalogCommand, Cli, Command, PolicyCommand, RbacCommand};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -16,5 +17,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(CatalogCommand::Check(args)) => catalog_check::run(&args),
         Command::Catalog(CatalogCommand::Graph(args)) => catalog_graph::run(&args),
         Command::Policy(PolicyCommand::Apply(args)) => policy_apply::run(&args),
+        Command::Rbac(RbacCommand::Namespace(args)) => rbac_namespace::run(&args),
     }
 }

@@ -167,11 +167,34 @@ pub struct ValidateArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Text)]
+    pub format: ValidateFormat,
+    /// Accept entities of kinds no validator knows (checked by the generic policies only).
+    #[arg(long)]
+    pub allow_unknown_kinds: bool,
+    /// Also apply Roadie's stricter annotation rules (backstage-entity-validator).
+    #[arg(long)]
+    pub strict: bool,
+    /// Folder that `$text`/`$json`/`$yaml` placeholders may not leave (default: each PATH
+    /// argument that is a folder, or the folder of a file argument).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
 }
 
-/// Output formats.
+/// Output formats of `opa validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ValidateFormat {
+    /// For people: compiler-style diagnostics with the source line.
+    Text,
+    /// JSON Lines: one object per document.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+}
+
+/// Output formats shared by commands that print text or JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// For people.

@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod entity;
 pub mod error;
 pub mod kyverno;
+pub mod platform;
 pub mod rbac;
 pub mod yaml;
 

@@ -21,6 +21,7 @@ pub mod error;
 pub mod kyverno;
 pub mod platform;
 pub mod rbac;
+pub mod scaffolder;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Position};

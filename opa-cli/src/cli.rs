@@ -36,6 +36,31 @@ pub enum Command {
     /// Team namespaces and their RBAC.
     #[command(subcommand)]
     Rbac(RbacCommand),
+    /// Port (getport.io): blueprints and entities.
+    #[command(subcommand)]
+    Port(PortCommand),
+}
+
+/// `opa port …` commands.
+#[derive(Debug, Subcommand)]
+pub enum PortCommand {
+    /// Validate Port entities (or Backstage entities, mapped) against blueprints; exit 1 on any
+    /// problem.
+    Validate(PortValidateArgs),
+}
+
+/// Arguments of `opa port validate`.
+#[derive(Debug, clap::Args)]
+pub struct PortValidateArgs {
+    /// A directory of blueprints (*.json, *.yaml, *.yml; each file one blueprint or a list).
+    #[arg(long, value_name = "DIR")]
+    pub blueprints: PathBuf,
+    /// Entity files: Port entities (one, a list, or `{"entities": [...]}`) or Backstage entities.
+    #[arg(required = true, value_name = "ENTITY")]
+    pub entities: Vec<PathBuf>,
+    /// Output format (JSON Lines: one object per entity and per blueprint with problems).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `opa rbac …` commands.

@@ -20,6 +20,7 @@ pub mod entity;
 pub mod error;
 pub mod kyverno;
 pub mod platform;
+pub mod port;
 pub mod rbac;
 pub mod scaffolder;
 pub mod yaml;

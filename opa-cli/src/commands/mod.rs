@@ -3,12 +3,13 @@
 mod catalog_check;
 mod catalog_graph;
 mod policy_apply;
+mod port_validate;
 mod rbac_namespace;
 mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::{CatalogCommand, Cli, Command, PolicyCommand, RbacCommand};
+use crate::cli::{CatalogCommand, Cli, Command, PolicyCommand, PortCommand, RbacCommand};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -18,5 +19,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(CatalogCommand::Graph(args)) => catalog_graph::run(&args),
         Command::Policy(PolicyCommand::Apply(args)) => policy_apply::run(&args),
         Command::Rbac(RbacCommand::Namespace(args)) => rbac_namespace::run(&args),
+        Command::Port(PortCommand::Validate(args)) => port_validate::run(&args),
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value as Json;
 
 use super::filter::MatchResources;
 use super::generate::Generation;
-use crate::diagnostic::{Diagnostic, Position, codes};
+use crate::diagnostic::{Diagnostic, codes};
 use crate::yaml::Node;
 
 /// The API group and version of the policies OPA-rs evaluates.
@@ -247,32 +247,6 @@ fn problem<S: AsRef<str>>(
     code: &'static str,
     message: impl Into<String>,
 ) -> Diagnostic {
-    let mut node = root;
-    let mut at = root.pos;
-    for segment in path {
-        let segment = segment.as_ref();
-        let next = match (node.as_map(), node.as_seq()) {
-            (Some(m), _) => m.entry(segment).map(|(k, v)| (k.pos, v)),
-            (_, Some(items)) => segment
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| items.get(i))
-                .map(|v| (v.pos, v)),
-            _ => None,
-        };
-        match next {
-            Some((pos, child)) => {
-                at = pos;
-                node = child;
-            }
-            None => break,
-        }
-    }
     let dotted: Vec<&str> = path.iter().map(AsRef::as_ref).collect();
-    Diagnostic::new(
-        code,
-        dotted.join("."),
-        message,
-        Position::new(at.line, at.column),
-    )
+    Diagnostic::new(code, dotted.join("."), message, root.locate(path))
 }

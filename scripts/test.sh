@@ -14,6 +14,12 @@ cargo fmt --all -- --check
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "tools the rust tests call (check-jsonschema, for the published GitLab CI / GitHub workflow schemas)"
+SCHEMA_VENV="${OPA_SCHEMA_VENV:-$PWD/.venv-schemas}"
+[ -x "$SCHEMA_VENV/bin/python" ] || python3 -m venv "$SCHEMA_VENV"
+"$SCHEMA_VENV/bin/pip" install -q --disable-pip-version-check -r scripts/requirements-schemas.txt
+export OPA_CHECK_JSONSCHEMA="$SCHEMA_VENV/bin/check-jsonschema"
+
 step "rust tests"
 cargo test --workspace --locked
 

@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod entity;
 pub mod error;
 pub mod kyverno;
+pub mod pipeline;
 pub mod platform;
 pub mod port;
 pub mod rbac;

@@ -26,6 +26,16 @@ cargo test --workspace --locked
 step "doc tests and rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked >/dev/null
 
+step "differential test: opa validate against Backstage's catalog-model (npm)"
+cargo build -p opa-cli --locked
+(
+  cd conformance/backstage-catalog
+  npm ci --no-audit --no-fund
+  # Real catalog files are compared too when the shared corpus is next to the clone.
+  if [ -d ../../../shared/corpus ]; then export OPA_CORPUS="$PWD/../../../shared/corpus"; fi
+  OPA_BIN="$CARGO_TARGET_DIR/debug/opa" node differential.js
+)
+
 step "node bindings (build in the test profile, check the committed index.d.ts/index.js, node --test, tsc)"
 (
   cd bindings-node

@@ -36,6 +36,9 @@ pub enum Command {
     /// Team namespaces and their RBAC.
     #[command(subcommand)]
     Rbac(RbacCommand),
+    /// Render resources offline.
+    #[command(subcommand)]
+    Render(RenderCommand),
     /// Port (getport.io): blueprints and entities.
     #[command(subcommand)]
     Port(PortCommand),
@@ -226,4 +229,30 @@ pub enum Format {
     Text,
     /// For machines: JSON (Lines for streams).
     Json,
+}
+
+/// `opa render <what>`.
+#[derive(Debug, Subcommand)]
+pub enum RenderCommand {
+    /// Render a Crossplane claim (or composite resource) with its XRD and Composition, as
+    /// Crossplane v1.20's patch-and-transform would: the composite first, then the composed
+    /// resources in composition-resource-name order.
+    Composition(RenderCompositionArgs),
+}
+
+/// Arguments of `opa render composition`.
+#[derive(Debug, clap::Args)]
+pub struct RenderCompositionArgs {
+    /// The CompositeResourceDefinition.
+    #[arg(long, value_name = "XRD.yaml")]
+    pub xrd: PathBuf,
+    /// The Composition (mode Resources).
+    #[arg(long, value_name = "COMP.yaml")]
+    pub composition: PathBuf,
+    /// The claim or composite resource to render.
+    #[arg(value_name = "CLAIM.yaml")]
+    pub claim: PathBuf,
+    /// Output format: a YAML stream, or one JSON object `{valid, resources, problems, warnings}`.
+    #[arg(long, value_enum, default_value_t = ResourceFormat::Yaml)]
+    pub format: ResourceFormat,
 }

@@ -15,6 +15,7 @@
 //! ```
 
 pub mod catalog;
+pub mod crossplane;
 pub mod diagnostic;
 pub mod entity;
 pub mod error;

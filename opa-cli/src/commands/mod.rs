@@ -5,11 +5,14 @@ mod catalog_graph;
 mod policy_apply;
 mod port_validate;
 mod rbac_namespace;
+mod render_composition;
 mod validate;
 
 use std::process::ExitCode;
 
-use crate::cli::{CatalogCommand, Cli, Command, PolicyCommand, PortCommand, RbacCommand};
+use crate::cli::{
+    CatalogCommand, Cli, Command, PolicyCommand, PortCommand, RbacCommand, RenderCommand,
+};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -20,5 +23,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy(PolicyCommand::Apply(args)) => policy_apply::run(&args),
         Command::Rbac(RbacCommand::Namespace(args)) => rbac_namespace::run(&args),
         Command::Port(PortCommand::Validate(args)) => port_validate::run(&args),
+        Command::Render(RenderCommand::Composition(args)) => render_composition::run(&args),
     }
 }

@@ -5,6 +5,7 @@
 //! so that large catalogs are parsed on every core, and every document is bounded by [`Limits`]:
 //! a syntax error or an exceeded limit in one document is a diagnostic for that document only.
 
+mod emit;
 mod limits;
 mod locate;
 mod node;
@@ -12,6 +13,7 @@ mod parse;
 mod scalar;
 mod split;
 
+pub use emit::{key_order, to_yaml_string};
 pub use limits::Limits;
 pub use node::{Mapping, Node, Value};
 pub use parse::{Document, map_documents, parse_documents, parse_single};

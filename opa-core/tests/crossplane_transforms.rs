@@ -620,7 +620,9 @@ fn convert_resolve() {
 
 #[test]
 fn convert_transform_get_conversion_func() {
-    let cases: Vec<(&str, &str, &str, Option<&str>, Option<&str>)> = vec![
+    // (name, from, to, format, error)
+    type Case<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         ("IntToString", "int", "string", None, None),
         ("IntToInt", "int", "int", None, None),
         ("IntToInt64", "int64", "int", None, None),

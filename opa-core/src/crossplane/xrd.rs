@@ -3,8 +3,8 @@
 //!
 //! Crossplane makes a CRD for the XR and one for the claim from each XRD: the version's
 //! `spec` and `status` properties, plus Crossplane's own fields (`compositionRef`, `claimRef`,
-//! `compositionUpdatePolicy` with its default, …). [`Xrd::composite_schema`] and
-//! [`Xrd::claim_schema`] build those schemas.
+//! `compositionUpdatePolicy` with its default, …). [`Xrd::schema`] builds
+//! those schemas.
 
 use serde::Deserialize;
 use serde_json::{Value, json};

@@ -61,4 +61,11 @@ rm -rf "$CARGO_TARGET_DIR/wheels"
 (cd bindings-python && "$VENV/bin/python" -m pytest -q tests)
 "$VENV/bin/python" -m mypy.stubtest opa_platform._native
 
+step "templating conformance: OPA-rs against nunjucks configured as Backstage's SecureTemplater"
+(
+  cd conformance/nunjucks
+  npm ci --no-audit --no-fund
+  node run.js
+)
+
 step "all tests passed"

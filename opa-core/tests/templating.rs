@@ -150,6 +150,21 @@ fn arithmetic_and_concatenation() {
 }
 
 #[test]
+fn operators_follow_the_javascript_nunjucks_emits() {
+    // nunjucks emits operators without parentheses, so JavaScript's precedence decides.
+    check(&[
+        ("${{ 'a' + 1 - 1 }}", "NaN"),
+        ("${{ 2 * 5 % 3 }}", "1"),
+        ("${{ 'a' ~ 1 + 2 }}", "a12"),
+        ("${{ not parameters.name == 'x' }}", "false"),
+        ("${{ parameters.count == 3 < 4 }}", "false"),
+        ("${{ 7 // 2 % 2 }}", "1"),
+        ("${{ - +3 }}", "-3"),
+    ]);
+    assert_eq!(render_err("${{ - - 3 }}").code(), "template-syntax");
+}
+
+#[test]
 fn inline_if() {
     check(&[
         ("${{ 'yes' if parameters.enabled else 'no' }}", "yes"),

@@ -132,6 +132,8 @@ pub(crate) enum ExprKind {
         body: Box<Expr>,
         else_: Option<Box<Expr>>,
     },
+    /// `Math.floor(expr)`, what `a // b` compiles to.
+    Floor(Box<Expr>),
     /// `obj[start:stop:step]` (cookiecutter compatibility only).
     Slice {
         target: Box<Expr>,

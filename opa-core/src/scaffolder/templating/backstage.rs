@@ -149,11 +149,19 @@ fn parse_repo_url(r: &Renderer<'_>, url: &Value) -> Result<RepoSpec, String> {
         }
         None => "local",
     };
+    // The URL as `URL.toString()` writes it, for messages.
+    let path = &authority_and_path[authority.len()..];
+    let shown = format!(
+        "https://{}{}{}{query}",
+        spec.host,
+        if path.is_empty() { "/" } else { path },
+        if query.is_empty() { "" } else { "?" }
+    );
     let require = |names: &[&str]| -> Result<(), String> {
         for name in names {
             if param(name).is_none() {
                 return Err(format!(
-                    "Invalid repo URL passed to publisher: https://{url}, missing {name}"
+                    "Invalid repo URL passed to publisher: {shown}, missing {name}"
                 ));
             }
         }

@@ -37,23 +37,18 @@ const ARRAY_METHODS: &[&str] = &[
     "join", "includes", "indexOf", "slice", "concat", "toString", "at",
 ];
 
-/// Python-style methods that nunjucks' jinja compatibility adds (cookiecutter templates).
-const COMPAT_STRING_METHODS: &[&str] = &[
-    "upper",
-    "lower",
-    "capitalize",
-    "strip",
-    "lstrip",
-    "rstrip",
-    "startswith",
-    "endswith",
-    "isupper",
-    "islower",
-    "isdigit",
-    "title",
-    "splitlines",
+/// Methods nunjucks' jinja compatibility (cookiecutter templates) adds to objects and arrays.
+const COMPAT_OBJECT_METHODS: &[&str] = &[
+    "items",
+    "keys",
+    "values",
+    "get",
+    "has_key",
+    "iteritems",
+    "iterkeys",
+    "itervalues",
 ];
-const COMPAT_OBJECT_METHODS: &[&str] = &["items", "keys", "values", "get", "has_key"];
+const COMPAT_ARRAY_METHODS: &[&str] = &["count", "index", "find"];
 
 /// The property key JavaScript would use for a value.
 fn property_key(key: &Value) -> String {
@@ -80,6 +75,8 @@ fn method(receiver: &Value, name: &str) -> Value {
 pub(crate) fn member(r: &Renderer<'_>, target: &Value, key: &Value) -> Value {
     match target {
         Value::Undefined | Value::Null => Value::Undefined,
+        // Jinja compatibility looks members up on `obj || {}`.
+        _ if r.compat && !target.truthy() => Value::Undefined,
         Value::Object(map) => {
             let k = property_key(key);
             if let Some(v) = map.get(k.as_str()) {
@@ -98,7 +95,9 @@ pub(crate) fn member(r: &Renderer<'_>, target: &Value, key: &Value) -> Value {
             if k == "length" {
                 return Value::Num(items.len() as f64);
             }
-            if ARRAY_METHODS.contains(&k.as_str()) || (r.compat && k == "count") {
+            if ARRAY_METHODS.contains(&k.as_str())
+                || (r.compat && COMPAT_ARRAY_METHODS.contains(&k.as_str()))
+            {
                 return method(target, &k);
             }
             Value::Undefined
@@ -111,9 +110,7 @@ pub(crate) fn member(r: &Renderer<'_>, target: &Value, key: &Value) -> Value {
             if k == "length" {
                 return Value::Num(utf16_len(s) as f64);
             }
-            if STRING_METHODS.contains(&k.as_str())
-                || (r.compat && COMPAT_STRING_METHODS.contains(&k.as_str()))
-            {
+            if STRING_METHODS.contains(&k.as_str()) {
                 return method(target, &k);
             }
             Value::Undefined
@@ -181,13 +178,15 @@ pub(crate) fn call(
         Value::Str(s) => string_method(r, s, name, &args, pos)?,
         Value::Array(items) => array_method(r, receiver, items, name, &args)?,
         Value::Object(map) => match name {
-            "items" => Value::array(
+            "items" | "iteritems" => Value::array(
                 map.iter()
                     .map(|(k, v)| Value::array(vec![Value::Str(k.clone()), v.clone()]))
                     .collect(),
             ),
-            "keys" => Value::array(map.keys().map(|k| Value::Str(k.clone())).collect()),
-            "values" => Value::array(map.values().cloned().collect()),
+            "keys" | "iterkeys" => {
+                Value::array(map.keys().map(|k| Value::Str(k.clone())).collect())
+            }
+            "values" | "itervalues" => Value::array(map.values().cloned().collect()),
             "get" => {
                 let v = map.get(arg(&args, 0).to_js_string().as_str()).cloned();
                 v.unwrap_or_else(|| arg(&args, 1))
@@ -248,13 +247,11 @@ fn string_method(
 ) -> R<Value> {
     let a0 = arg(args, 0);
     Ok(match name {
-        "toUpperCase" | "upper" => Value::string(s.to_uppercase()),
-        "toLowerCase" | "lower" => Value::string(s.to_lowercase()),
-        "trim" | "strip" => Value::str(s.trim_matches(is_js_space)),
-        "trimStart" | "lstrip" => Value::str(s.trim_start_matches(is_js_space)),
-        "trimEnd" | "rstrip" => Value::str(s.trim_end_matches(is_js_space)),
-        "capitalize" => Value::string(super::filters::capitalize_str(s)),
-        "title" => Value::string(super::filters::title_str(s)),
+        "toUpperCase" => Value::string(s.to_uppercase()),
+        "toLowerCase" => Value::string(s.to_lowercase()),
+        "trim" => Value::str(s.trim_matches(is_js_space)),
+        "trimStart" => Value::str(s.trim_start_matches(is_js_space)),
+        "trimEnd" => Value::str(s.trim_end_matches(is_js_space)),
         "split" => {
             let limit = match arg(args, 1) {
                 Value::Undefined => usize::MAX,
@@ -275,7 +272,6 @@ fn string_method(
             r.burn(parts.len() as u64)?;
             Value::array(parts.into_iter().take(limit).collect())
         }
-        "splitlines" => Value::array(s.lines().map(Value::str).collect()),
         "replace" | "replaceAll" => {
             let replacement = arg(args, 1).to_js_string();
             match &a0 {
@@ -299,8 +295,8 @@ fn string_method(
                 }
             }
         }
-        "startsWith" | "startswith" => Value::Bool(s.starts_with(a0.to_js_string().as_str())),
-        "endsWith" | "endswith" => Value::Bool(s.ends_with(a0.to_js_string().as_str())),
+        "startsWith" => Value::Bool(s.starts_with(a0.to_js_string().as_str())),
+        "endsWith" => Value::Bool(s.ends_with(a0.to_js_string().as_str())),
         "includes" => Value::Bool(s.contains(a0.to_js_string().as_str())),
         "indexOf" | "lastIndexOf" => {
             let needle = a0.to_js_string();
@@ -403,9 +399,6 @@ fn string_method(
             r.check_len(s.len().saturating_mul(n as usize))?;
             Value::string(s.repeat(n as usize))
         }
-        "isupper" => Value::Bool(s.to_uppercase() == **s && s.to_lowercase() != **s),
-        "islower" => Value::Bool(s.to_lowercase() == **s && s.to_uppercase() != **s),
-        "isdigit" => Value::Bool(!s.is_empty() && s.chars().all(|c| c.is_ascii_digit())),
         _ => Value::Str(s.clone()),
     })
 }
@@ -445,6 +438,16 @@ fn array_method(
                 .map_or(-1.0, |i| i as f64),
         ),
         "count" => Value::Num(items.iter().filter(|v| v.strict_eq(&a0)).count() as f64),
+        "find" => Value::Num(
+            items
+                .iter()
+                .position(|v| v.strict_eq(&a0))
+                .map_or(-1.0, |i| i as f64),
+        ),
+        "index" => match items.iter().position(|v| v.strict_eq(&a0)) {
+            Some(i) => Value::Num(i as f64),
+            None => return Err(r.error(0, "ValueError")),
+        },
         "slice" => {
             let len = items.len();
             let (start, end) = (rel_index(&a0, len, 0), rel_index(&arg(args, 1), len, len));
@@ -566,10 +569,6 @@ pub(crate) fn slice_lookup(
             out.push(v.clone());
         }
         i += step;
-    }
-    if let Value::Str(_) = target {
-        let s: String = out.iter().map(Value::to_js_string).collect();
-        return Ok(Value::string(s));
     }
     Ok(Value::array(out))
 }

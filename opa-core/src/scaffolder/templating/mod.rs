@@ -27,6 +27,7 @@ mod backstage;
 mod filters;
 mod input;
 mod is_tests;
+mod jsorder;
 mod lexer;
 mod methods;
 mod parser;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use super::TemplateError;
 use super::ast::{Args, BinOp, CmpOp, Expr, ExprKind, Macro, Node, SetValue};
+use super::jsorder;
 use super::lexer::{Lexer, Tok, Token};
 use super::value::{JsRegex, Value, is_js_space};
 
@@ -516,7 +517,8 @@ impl<'s> Parser<'s> {
         self.enter()?;
         let expr = self.parse_inline_if();
         self.leave();
-        expr
+        let lexer = &self.lexer;
+        jsorder::reorder(expr?, &|pos, message| lexer.error(pos, message))
     }
 
     fn parse_inline_if(&mut self) -> PResult<Expr> {

@@ -474,6 +474,7 @@ impl<'a> Renderer<'a> {
             }
             ExprKind::Not(e) => Value::Bool(!self.eval(e)?.truthy()),
             ExprKind::Neg(e) => Value::Num(-self.eval(e)?.to_number()),
+            ExprKind::Floor(e) => Value::Num(self.eval(e)?.to_number().floor()),
             ExprKind::Pos(e) => Value::Num(self.eval(e)?.to_number()),
             ExprKind::In(k, c) => {
                 let k = self.eval(k)?;

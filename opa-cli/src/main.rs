@@ -11,6 +11,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc: reading a catalog allocates many small strings and vectors per entity; glibc's
+/// allocator spent a third of the time of `opa catalog check` on them, mimalloc a few percent.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     init_tracing(cli.verbose, cli.quiet);

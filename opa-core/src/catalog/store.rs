@@ -111,8 +111,11 @@ impl CatalogBuilder {
 
     /// Adds the documents of a text; `name` stands for its file in locations.
     pub fn add_text(&mut self, name: &str, text: &str) -> &mut Self {
-        let file = self.push_source(name.to_owned(), text);
+        let file = self.push_source(name.to_owned());
         self.ingest_text(file, text);
+        if self.options.keep_sources {
+            self.sources[file as usize].text = Some(text.into());
+        }
         self
     }
 
@@ -128,10 +131,12 @@ impl CatalogBuilder {
             if size > BIG_FILE {
                 self.add_small_files(&std::mem::take(&mut small))?;
                 let text = read_text(&file)?;
-                let id =
-                    self.push_source(file.display().to_string(), text.as_deref().unwrap_or(""));
+                let id = self.push_source(file.display().to_string());
                 match text {
-                    Some(text) => self.ingest_text(id, &text),
+                    Some(text) => {
+                        self.ingest_text(id, &text);
+                        self.keep_source(id, text);
+                    }
                     None => self.not_utf8(id),
                 }
             } else {
@@ -159,30 +164,36 @@ impl CatalogBuilder {
                         &text,
                         limits,
                         |doc, source| ingest(doc, source, &hasher, validate),
-                        |batch| docs.append(batch),
+                        |mut batch| docs.append(&mut batch),
                     );
                     Ok((Some(text), docs))
                 })
                 .collect();
             for (file, result) in group.iter().zip(read) {
                 let (text, docs) = result?;
-                let id =
-                    self.push_source(file.display().to_string(), text.as_deref().unwrap_or(""));
-                if text.is_none() {
-                    self.not_utf8(id);
-                }
+                let id = self.push_source(file.display().to_string());
                 for doc in docs {
                     self.add(id, doc);
+                }
+                match text {
+                    Some(text) => self.keep_source(id, text),
+                    None => self.not_utf8(id),
                 }
             }
         }
         Ok(())
     }
 
-    fn push_source(&mut self, name: String, text: &str) -> u32 {
-        let text = self.options.keep_sources.then(|| text.into());
-        self.sources.push(SourceFile { name, text });
+    fn push_source(&mut self, name: String) -> u32 {
+        self.sources.push(SourceFile { name, text: None });
         (self.sources.len() - 1) as u32
+    }
+
+    /// Keeps a source's text (without copying it) when the options say so.
+    fn keep_source(&mut self, file: u32, text: String) {
+        if self.options.keep_sources {
+            self.sources[file as usize].text = Some(text.into_boxed_str());
+        }
     }
 
     fn not_utf8(&mut self, file: u32) {
@@ -207,7 +218,7 @@ impl CatalogBuilder {
             &limits,
             |doc, source| ingest(doc, source, &hasher, validate.as_ref()),
             |batch| {
-                for doc in batch.drain(..) {
+                for doc in batch {
                     self.add(file, doc);
                 }
             },

@@ -68,24 +68,67 @@ where
     F: Fn(Document, DocumentSource) -> T + Sync,
 {
     let mut out = Vec::new();
-    map_sources_batched(text, limits, f, |batch| out.append(batch));
+    map_sources_batched(text, limits, f, |mut batch| out.append(&mut batch));
     out
 }
 
 /// [`map_sources`], handing the results to `sink` one batch at a time (in document order), so
-/// the caller never holds them all.
+/// the caller never holds them all. On large streams `sink` runs on one thread while the next
+/// batch is parsed on the others, so a caller's serial work overlaps the parsing.
 pub(crate) fn map_sources_batched<T, F, S>(text: &str, limits: &Limits, f: F, mut sink: S)
 where
     T: Send,
     F: Fn(Document, DocumentSource) -> T + Sync,
-    S: FnMut(&mut Vec<T>),
+    S: FnMut(Vec<T>) + Send,
 {
     let chunks = split::split(text);
     let parallel = text.len() > PARALLEL_THRESHOLD && chunks.len() > 1;
-    let mut out = Vec::new();
-    let mut next_index = 0usize;
+    let mut reader = BatchReader {
+        limits,
+        parallel,
+        next_index: 0,
+        stop: false,
+    };
+    let mut pending: Option<Vec<T>> = None;
     for batch in chunks.chunks(BATCH_CHUNKS) {
-        let parsed: Vec<Vec<Document>> = if parallel {
+        if reader.stop {
+            break;
+        }
+        let fresh = match pending.take() {
+            Some(done) if parallel => {
+                let (_, fresh) = rayon::join(|| sink(done), || reader.read(batch, &f));
+                fresh
+            }
+            Some(done) => {
+                sink(done);
+                reader.read(batch, &f)
+            }
+            None => reader.read(batch, &f),
+        };
+        pending = Some(fresh);
+    }
+    if let Some(done) = pending {
+        sink(done);
+    }
+}
+
+/// Parses batches of chunks, numbering their documents across batches.
+struct BatchReader<'l> {
+    limits: &'l Limits,
+    parallel: bool,
+    next_index: usize,
+    /// Set once the document limit is reached: nothing more is read.
+    stop: bool,
+}
+
+impl BatchReader<'_> {
+    fn read<T, F>(&mut self, batch: &[Chunk<'_>], f: &F) -> Vec<T>
+    where
+        T: Send,
+        F: Fn(Document, DocumentSource) -> T + Sync,
+    {
+        let limits = self.limits;
+        let parsed: Vec<Vec<Document>> = if self.parallel {
             batch
                 .par_iter()
                 .with_min_len(32)
@@ -95,7 +138,6 @@ where
             batch.iter().map(|c| parse_chunk(c, limits)).collect()
         };
         let mut numbered = Vec::with_capacity(batch.len());
-        let mut stop = false;
         'chunks: for (chunk, docs) in batch.iter().zip(parsed) {
             let source = DocumentSource {
                 start: chunk.start,
@@ -103,34 +145,35 @@ where
                 line_offset: chunk.line_offset,
             };
             for doc in docs {
-                if next_index >= limits.max_documents {
-                    numbered.push((too_many_documents(next_index, doc.line, limits), source));
-                    stop = true;
+                if self.next_index >= limits.max_documents {
+                    numbered.push((
+                        too_many_documents(self.next_index, doc.line, limits),
+                        source,
+                    ));
+                    self.stop = true;
                     break 'chunks;
                 }
                 numbered.push((
                     Document {
-                        index: next_index,
+                        index: self.next_index,
                         ..doc
                     },
                     source,
                 ));
-                next_index += 1;
+                self.next_index += 1;
             }
         }
-        if parallel {
+        if self.parallel {
             numbered
                 .into_par_iter()
                 .with_min_len(32)
                 .map(|(doc, source)| f(doc, source))
-                .collect_into_vec(&mut out);
+                .collect()
         } else {
-            out.clear();
-            out.extend(numbered.into_iter().map(|(doc, source)| f(doc, source)));
-        }
-        sink(&mut out);
-        if stop {
-            break;
+            numbered
+                .into_iter()
+                .map(|(doc, source)| f(doc, source))
+                .collect()
         }
     }
 }

@@ -1,4 +1,7 @@
 //! # opa-aws
 //!
 //! Cloud backends for OPA-rs: AWS (STS, IAM, DynamoDB, S3, Secrets Manager) and the embedded
-//! local cloud. They implement the cloud traits defined in opa-core.
+//! local cloud ([`local`]). They implement the cloud traits defined in opa-core
+//! ([`opa_core::cloud`], [`opa_core::audit::AuditLog`]).
+
+pub mod local;

@@ -14,17 +14,22 @@
 //! assert_eq!(owner.to_string(), "group:default/team-a");
 //! ```
 
+pub mod audit;
 pub mod catalog;
+pub mod cloud;
 pub mod crossplane;
 pub mod diagnostic;
 pub mod entity;
 pub mod error;
 pub mod kyverno;
+pub mod operations;
 pub mod pipeline;
 pub mod platform;
 pub mod port;
 pub mod rbac;
 pub mod scaffolder;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Position};

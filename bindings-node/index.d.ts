@@ -9,6 +9,32 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A catalog of entities with their relations, loaded from texts and files. */
+export declare class Catalog {
+  /** An empty catalog. */
+  constructor()
+  /** Adds the entities of a YAML text; `file` names it in locations. */
+  addText(text: string, file?: string | undefined | null): void
+  /** Adds a file or a directory (every `*.yaml`/`*.yml` below it), read off the event loop. */
+  addPath(path: string): Promise<void>
+  /** Every entity, as its document. */
+  entities(): Record<string, unknown>[]
+  /** The entity with this reference (`kind:namespace/name`, case-insensitive), or `null`. */
+  entity(reference: string): Record<string, unknown> | null
+  /** The relations of an entity, as Backstage serves them. */
+  relations(reference: string): Array<EntityRelation>
+  /** Dangling references and duplicate entities. */
+  check(): CatalogCheck
+}
+
+/** What `check()` finds. */
+export interface CatalogCheck {
+  /** Relation targets that are not in the catalog. */
+  dangling: Array<DanglingReference>
+  /** References defined more than once. */
+  duplicates: Array<DuplicateReference>
+}
+
 /** A complete entity reference. */
 export interface CompoundEntityRef {
   /** The kind, e.g. `Component`. */
@@ -19,6 +45,38 @@ export interface CompoundEntityRef {
   name: string
 }
 
+/** A relation field naming an entity the catalog does not hold. */
+export interface DanglingReference {
+  /** The entity whose field it is. */
+  source: string
+  /** The field, e.g. `spec.owner`. */
+  field: string
+  /** The missing entity. */
+  target: string
+}
+
+/** An entity reference defined more than once. */
+export interface DuplicateReference {
+  /** The reference. */
+  ref: string
+  /** Every definition as `file:line:column`, the kept one first. */
+  locations: Array<string>
+}
+
+/** One problem in an entity. */
+export interface EntityError {
+  /** Stable kebab-case id, e.g. `invalid-name`. */
+  code: string
+  /** Dotted path from the entity root, e.g. `metadata.tags.1`. */
+  path: string
+  /** What is wrong, stating the expectation. */
+  message: string
+  /** 1-based line. */
+  line: number
+  /** 1-based column, in characters. */
+  column: number
+}
+
 /** A reference to stringify: `{ kind, namespace?, name }`. */
 export interface EntityRefInput {
   /** The kind. */
@@ -27,6 +85,26 @@ export interface EntityRefInput {
   namespace?: string
   /** The name. */
   name: string
+}
+
+/** A relation of an entity. */
+export interface EntityRelation {
+  /** The relation type, e.g. `ownedBy`. */
+  type: string
+  /** The target, `kind:namespace/name`. */
+  targetRef: string
+}
+
+/** The verdict on one document. */
+export interface EntityResult {
+  /** 0-based index of the document in the text, counting every document. */
+  document: number
+  /** `kind:namespace/name`, when the document has a usable kind and name. */
+  ref?: string
+  /** Whether the entity is valid. */
+  valid: boolean
+  /** Every problem; empty when valid. */
+  errors: Array<EntityError>
 }
 
 /**
@@ -44,7 +122,30 @@ export interface ParseEntityRefContext {
 }
 
 /**
+ * Renders one `fetch:template` skeleton file with `values` (as `${{ values.x }}`), exactly as
+ * the action writes it. Throws an `Error` with `code` `template-syntax`, `template-render` or
+ * `limit-exceeded`.
+ */
+export declare function renderTemplateString(text: string, values: Record<string, unknown>): string
+
+/**
  * Prints a reference as `stringifyEntityRef` does: `kind:namespace/name`, kind and namespace
  * lowercased.
  */
 export declare function stringifyEntityRef(reference: EntityRefInput): string
+
+/**
+ * Validates every document of a YAML text as Backstage's catalog would (same verdicts and
+ * positions as `opa validate`). Problems in the input are data, not exceptions.
+ */
+export declare function validate(text: string, options?: ValidateInput | undefined | null): Array<EntityResult>
+
+/** Options of [`validate`]. */
+export interface ValidateInput {
+  /** The file the text came from: placeholders (`$text`, …) resolve relative to it. */
+  file?: string
+  /** Accept kinds no validator knows. */
+  allowUnknownKinds?: boolean
+  /** Also apply Roadie's stricter annotation rules. */
+  strict?: boolean
+}

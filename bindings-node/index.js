@@ -835,5 +835,8 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Catalog = nativeBinding.Catalog
 module.exports.parseEntityRef = nativeBinding.parseEntityRef
+module.exports.renderTemplateString = nativeBinding.renderTemplateString
 module.exports.stringifyEntityRef = nativeBinding.stringifyEntityRef
+module.exports.validate = nativeBinding.validate

@@ -6,7 +6,13 @@
 
 #![deny(clippy::all)]
 
+mod catalog;
 mod convert;
 mod entity;
+mod template;
+mod validate;
 
+pub use catalog::*;
 pub use entity::*;
+pub use template::*;
+pub use validate::*;

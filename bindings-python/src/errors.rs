@@ -45,9 +45,17 @@ pub fn to_py(e: &opa_core::Error) -> PyErr {
         opa_core::Error::InvalidRef(_) => InvalidRefError::new_err(message),
         _ => OpaError::new_err(message),
     };
+    with_code(err, e.code())
+}
+
+/// A `TemplateError` with this code.
+pub fn template_error(code: &str, message: &str) -> PyErr {
+    with_code(TemplateError::new_err(message.to_string()), code)
+}
+
+fn with_code(err: PyErr, code: &str) -> PyErr {
     Python::attach(|py| {
-        let value = err.value(py);
-        let _ = value.setattr("code", e.code());
+        let _ = err.value(py).setattr("code", code);
     });
     err
 }

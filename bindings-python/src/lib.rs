@@ -4,8 +4,11 @@
 //! back. Failures of a call raise `OpaError` subclasses carrying opa-core's stable `code`;
 //! problems in user input come back as data.
 
+mod catalog;
 mod entity;
 mod errors;
+mod template;
+mod validate;
 
 use pyo3::prelude::*;
 
@@ -14,5 +17,8 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     entity::register(m)?;
+    validate::register(m)?;
+    catalog::register(m)?;
+    template::register(m)?;
     Ok(())
 }

@@ -6,20 +6,38 @@ Problems in user input come back as data; failures of a call raise :class:`OpaEr
 
 from ._native import (
     BackendError,
+    Catalog,
+    CatalogCheck,
+    DanglingRef,
+    DuplicateRef,
+    EntityError,
     EntityRef,
+    EntityResult,
     InvalidRefError,
     OpaError,
+    Relation,
     TemplateError,
     parse_entity_ref,
+    render_template_string,
     stringify_entity_ref,
+    validate,
 )
 
 __all__ = [
     "BackendError",
+    "Catalog",
+    "CatalogCheck",
+    "DanglingRef",
+    "DuplicateRef",
+    "EntityError",
     "EntityRef",
+    "EntityResult",
     "InvalidRefError",
     "OpaError",
+    "Relation",
     "TemplateError",
     "parse_entity_ref",
+    "render_template_string",
     "stringify_entity_ref",
+    "validate",
 ]

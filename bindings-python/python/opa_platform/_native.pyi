@@ -1,15 +1,25 @@
 """Type stubs of the native module (checked against it by mypy.stubtest in CI)."""
 
-from typing import Optional, final
+import os
+from typing import Any, Optional, Union, final
 
 __all__ = [
     "BackendError",
+    "Catalog",
+    "CatalogCheck",
+    "DanglingRef",
+    "DuplicateRef",
+    "EntityError",
     "EntityRef",
+    "EntityResult",
     "InvalidRefError",
     "OpaError",
+    "Relation",
     "TemplateError",
     "parse_entity_ref",
+    "render_template_string",
     "stringify_entity_ref",
+    "validate",
 ]
 
 class OpaError(ValueError):
@@ -44,3 +54,88 @@ def parse_entity_ref(
     default_namespace: Optional[str] = None,
 ) -> EntityRef: ...
 def stringify_entity_ref(reference: EntityRef) -> str: ...
+@final
+class EntityError:
+    """One problem in an entity."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+@final
+class EntityResult:
+    """The verdict on one document."""
+
+    @property
+    def document(self) -> int: ...
+    @property
+    def ref(self) -> Optional[str]: ...
+    @property
+    def valid(self) -> bool: ...
+    @property
+    def errors(self) -> list[EntityError]: ...
+
+def validate(
+    text: str,
+    file: Optional[str] = None,
+    allow_unknown_kinds: bool = False,
+    strict: bool = False,
+) -> list[EntityResult]: ...
+@final
+class Relation:
+    """A relation of an entity."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def target_ref(self) -> str: ...
+
+@final
+class DanglingRef:
+    """A relation field naming an entity the catalog does not hold."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def field(self) -> str: ...
+    @property
+    def target(self) -> str: ...
+
+@final
+class DuplicateRef:
+    """An entity reference defined more than once."""
+
+    @property
+    def ref(self) -> str: ...
+    @property
+    def locations(self) -> list[str]: ...
+
+@final
+class CatalogCheck:
+    """What `Catalog.check()` finds."""
+
+    @property
+    def dangling(self) -> list[DanglingRef]: ...
+    @property
+    def duplicates(self) -> list[DuplicateRef]: ...
+
+@final
+class Catalog:
+    """A catalog of entities with their relations, loaded from texts and files."""
+
+    def __new__(cls) -> "Catalog": ...
+    def add_text(self, text: str, file: Optional[str] = None) -> None: ...
+    def add_path(self, path: Union[str, "os.PathLike[str]"]) -> None: ...
+    def entities(self) -> list[dict[str, Any]]: ...
+    def entity(self, reference: str) -> Optional[dict[str, Any]]: ...
+    def relations(self, reference: str) -> list[Relation]: ...
+    def check(self) -> CatalogCheck: ...
+
+def render_template_string(text: str, values: dict[str, Any]) -> str: ...

@@ -8,6 +8,7 @@
 pub mod check;
 pub mod emit;
 mod graph;
+pub mod growing;
 mod interner;
 pub mod load;
 pub mod relation;
@@ -16,6 +17,7 @@ pub mod store;
 
 pub use check::{DanglingRef, DuplicateEntity, LoadProblem, Location};
 pub use emit::{Emitted, EmittedRelation, emit_relations};
+pub use growing::GrowingCatalog;
 pub use load::catalog_files;
 pub use relation::{Relation, RelationType};
 pub use rules::{RULES, RelationRule};

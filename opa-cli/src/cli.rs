@@ -42,6 +42,129 @@ pub enum Command {
     /// Port (getport.io): blueprints and entities.
     #[command(subcommand)]
     Port(PortCommand),
+    /// Operate a running app (permission-checked and audited): start, stop, restart, release,
+    /// set-env, unset-env.
+    #[command(subcommand)]
+    App(AppCommand),
+    /// The audit trail of operations.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+/// Where an operation acts and who asks; shared by every `opa app` verb.
+#[derive(Debug, clap::Args)]
+pub struct AppTargetArgs {
+    /// The environment (`dev` or `awsenvironment:ns/name`).
+    #[arg(long, value_name = "ENV")]
+    pub env: String,
+    /// Only this provider of the environment (default: every provider).
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+    /// Who acts: a User reference (default: $OPA_USER).
+    #[arg(long = "as", value_name = "USER_REF", env = "OPA_USER")]
+    pub user: Option<String>,
+    /// Catalog files or directories (default: `platform.catalog` of opa.yaml).
+    #[arg(long, value_name = "PATH")]
+    pub catalog: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `opa app …` commands: APP is a Component of type aws-app (`payments-api` or
+/// `component:ns/name`). Exit 1 when the operation is refused or fails.
+#[derive(Debug, Subcommand)]
+pub enum AppCommand {
+    /// Start a stopped app.
+    Start {
+        /// The app.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// Where and who.
+        #[command(flatten)]
+        target: AppTargetArgs,
+    },
+    /// Stop a running app.
+    Stop {
+        /// The app.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// Where and who.
+        #[command(flatten)]
+        target: AppTargetArgs,
+    },
+    /// Restart an app (a new deployment of the same version).
+    Restart {
+        /// The app.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// Where and who.
+        #[command(flatten)]
+        target: AppTargetArgs,
+    },
+    /// Release a version: `opa app release VERSION APP --env ENV`.
+    Release {
+        /// The version (an image tag, a function version).
+        #[arg(value_name = "VERSION")]
+        release_version: String,
+        /// The app.
+        #[arg(value_name = "APP")]
+        app: String,
+        /// Where and who.
+        #[command(flatten)]
+        target: AppTargetArgs,
+    },
+    /// Set environment variables: `opa app set-env KEY=VALUE... APP --env ENV`.
+    SetEnv {
+        /// `KEY=VALUE` pairs, then the app.
+        #[arg(required = true, num_args = 2.., value_name = "KEY=VALUE... APP")]
+        args: Vec<String>,
+        /// Where and who.
+        #[command(flatten)]
+        target: AppTargetArgs,
+    },
+    /// Remove environment variables: `opa app unset-env KEY... APP --env ENV`.
+    UnsetEnv {
+        /// Variable names, then the app.
+        #[arg(required = true, num_args = 2.., value_name = "KEY... APP")]
+        args: Vec<String>,
+        /// Where and who.
+        #[command(flatten)]
+        target: AppTargetArgs,
+    },
+}
+
+/// `opa audit …` commands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// List audit records, oldest first.
+    List(AuditListArgs),
+}
+
+/// Arguments of `opa audit list`.
+#[derive(Debug, clap::Args)]
+pub struct AuditListArgs {
+    /// Only this app.
+    #[arg(long, value_name = "APP")]
+    pub app: Option<String>,
+    /// Only this environment.
+    #[arg(long, value_name = "ENV")]
+    pub env: Option<String>,
+    /// Only this user (a User reference: `jane` or `user:ns/jane`).
+    #[arg(long, value_name = "USER_REF")]
+    pub user: Option<String>,
+    /// From this time: RFC 3339, a date, or a duration back from now (15m, 2h, 7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Before this time (same forms as --since).
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// At most this many (the newest).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Output format (JSON Lines: one record per line).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `opa port …` commands.

@@ -174,3 +174,23 @@ fn membership_from_users_and_groups() {
     ));
     assert!(!index.is_member(&r("user:default/nobody"), &r("group:default/team-payments")));
 }
+
+#[test]
+fn membership_from_the_catalog_relations() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/platform");
+    let catalog =
+        opa_core::catalog::Catalog::load(&[dir], opa_core::catalog::LoadOptions::default())
+            .unwrap();
+    assert!(catalog.is_member(
+        &r("user:default/dev-dana"),
+        &r("group:default/team-payments")
+    ));
+    assert!(catalog.is_member(
+        &r("user:default/admin-alice"),
+        &r("group:default/platform-admins")
+    ));
+    assert!(!catalog.is_member(
+        &r("user:default/guest-gus"),
+        &r("group:default/team-payments")
+    ));
+}

@@ -1,7 +1,10 @@
 //! One module per command.
 
+mod app_operate;
+mod audit_list;
 mod catalog_check;
 mod catalog_graph;
+mod platform_backends;
 mod policy_apply;
 mod port_validate;
 mod rbac_namespace;
@@ -11,7 +14,8 @@ mod validate;
 use std::process::ExitCode;
 
 use crate::cli::{
-    CatalogCommand, Cli, Command, PolicyCommand, PortCommand, RbacCommand, RenderCommand,
+    AuditCommand, CatalogCommand, Cli, Command, PolicyCommand, PortCommand, RbacCommand,
+    RenderCommand,
 };
 
 /// Runs the parsed command line.
@@ -24,5 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Rbac(RbacCommand::Namespace(args)) => rbac_namespace::run(&args),
         Command::Port(PortCommand::Validate(args)) => port_validate::run(&args),
         Command::Render(RenderCommand::Composition(args)) => render_composition::run(&args),
+        Command::App(command) => app_operate::run(cli.config.as_deref(), command),
+        Command::Audit(AuditCommand::List(args)) => audit_list::run(cli.config.as_deref(), &args),
     }
 }

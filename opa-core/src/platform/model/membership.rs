@@ -43,3 +43,14 @@ impl<T: EntityLookup + ?Sized> Membership for T {
         })
     }
 }
+
+/// Membership from the catalog's relations: `user memberOf group` (emitted from the User's
+/// `spec.memberOf` and the Group's `spec.members` alike).
+impl Membership for crate::catalog::Catalog {
+    fn is_member(&self, user: &EntityRef, group: &EntityRef) -> bool {
+        let group = group.to_canonical();
+        self.relations(&user.to_canonical()).iter().any(|r| {
+            r.relation_type == crate::catalog::RelationType::MemberOf && r.target_ref == group
+        })
+    }
+}

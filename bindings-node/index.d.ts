@@ -122,6 +122,41 @@ export interface ParseEntityRefContext {
 }
 
 /**
+ * Renders a Crossplane claim (or composite resource) with its CompositeResourceDefinition and
+ * Composition (YAML text each), as Crossplane v1.20's patch-and-transform would. Problems in
+ * the inputs come back in `problems`; nothing is thrown for them.
+ */
+export declare function renderComposition(xrd: string, composition: string, resource: string): RenderedComposition
+
+/** What rendering a claim produced. */
+export interface RenderedComposition {
+  /** Whether everything rendered without a problem. */
+  valid: boolean
+  /** The composite resource, then the composed resources in composition-resource-name order. */
+  resources: Array<any>
+  /** Problems: an unreadable input, an invalid claim, a patch that failed. */
+  problems: Array<RenderProblem>
+  /** What the API server would quietly change (pruned unknown fields). */
+  warnings: Array<RenderProblem>
+}
+
+/** A problem found while rendering. */
+export interface RenderProblem {
+  /** The input it is in: `resource` (the claim), `composition` or `xrd`. */
+  source: string
+  /** Stable kebab-case code, e.g. `missing-field`, `patch-failed`. */
+  code: string
+  /** Dotted path in that input, e.g. `spec.parameters.size`. */
+  path: string
+  /** Worded as Kubernetes or Crossplane word it. */
+  message: string
+  /** 1-based line. */
+  line: number
+  /** 1-based column, in characters. */
+  column: number
+}
+
+/**
  * Renders one `fetch:template` skeleton file with `values` (as `${{ values.x }}`), exactly as
  * the action writes it. Throws an `Error` with `code` `template-syntax`, `template-render` or
  * `limit-exceeded`.

@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Catalog = nativeBinding.Catalog
 module.exports.parseEntityRef = nativeBinding.parseEntityRef
+module.exports.renderComposition = nativeBinding.renderComposition
 module.exports.renderTemplateString = nativeBinding.renderTemplateString
 module.exports.stringifyEntityRef = nativeBinding.stringifyEntityRef
 module.exports.validate = nativeBinding.validate

@@ -8,11 +8,13 @@
 
 mod catalog;
 mod convert;
+mod crossplane;
 mod entity;
 mod template;
 mod validate;
 
 pub use catalog::*;
+pub use crossplane::*;
 pub use entity::*;
 pub use template::*;
 pub use validate::*;

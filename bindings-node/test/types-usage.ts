@@ -4,3 +4,9 @@ import { parseEntityRef, stringifyEntityRef, CompoundEntityRef } from '..';
 const ref: CompoundEntityRef = parseEntityRef('team-a', { defaultKind: 'Group' });
 const text: string = stringifyEntityRef({ kind: ref.kind, namespace: ref.namespace, name: ref.name });
 export { text };
+
+import { renderComposition, RenderedComposition } from '..';
+
+const rendered: RenderedComposition = renderComposition('xrd', 'composition', 'claim');
+const firstProblem: string | undefined = rendered.problems[0]?.message;
+export { firstProblem };

@@ -5,6 +5,7 @@
 //! problems in user input come back as data.
 
 mod catalog;
+mod crossplane;
 mod entity;
 mod errors;
 mod template;
@@ -20,5 +21,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     validate::register(m)?;
     catalog::register(m)?;
     template::register(m)?;
+    crossplane::register(m)?;
     Ok(())
 }

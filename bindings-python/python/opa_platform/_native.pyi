@@ -17,6 +17,7 @@ __all__ = [
     "Relation",
     "TemplateError",
     "parse_entity_ref",
+    "render_composition",
     "render_template_string",
     "stringify_entity_ref",
     "validate",
@@ -139,3 +140,11 @@ class Catalog:
     def check(self) -> CatalogCheck: ...
 
 def render_template_string(text: str, values: dict[str, Any]) -> str: ...
+
+def render_composition(xrd: str, composition: str, resource: str) -> dict[str, Any]:
+    """Renders a Crossplane claim with its XRD and Composition (YAML text each).
+
+    Returns ``{"valid", "resources", "problems", "warnings"}``: the composite resource then the
+    composed resources, and problems as ``{source, code, path, message, line, column}``.
+    """
+    ...

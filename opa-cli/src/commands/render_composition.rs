@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use opa_core::crossplane::{Inputs, Problem, Source, render_text};
+use opa_core::crossplane::{Inputs, Source, render_report};
 use opa_core::yaml::to_yaml_string;
 
 use crate::cli::{RenderCompositionArgs, ResourceFormat};
@@ -24,37 +24,20 @@ pub fn run(args: &RenderCompositionArgs) -> anyhow::Result<ExitCode> {
             Source::Resource => &args.claim,
         }
     };
-    let inputs = Inputs {
+    let report = render_report(&Inputs {
         xrd: &xrd,
         composition: &composition,
         resource: &claim,
-    };
-    let (rendered, problems, warnings) = match render_text(&inputs) {
-        Ok(r) => {
-            let problems = r.problems.clone();
-            let warnings = r.warnings.clone();
-            (Some(r), problems, warnings)
-        }
-        Err(e) => (
-            None,
-            vec![Problem {
-                source: e.source,
-                diagnostic: e.diagnostic,
-            }],
-            Vec::new(),
-        ),
-    };
-    let resources: Vec<&serde_json::Value> =
-        rendered.as_ref().map(|r| r.resources()).unwrap_or_default();
+    });
     let mut stdout = std::io::stdout().lock();
     match args.format {
         ResourceFormat::Yaml => {
-            for r in &resources {
+            for r in &report.resources {
                 write!(stdout, "---\n{}", to_yaml_string(r))?;
             }
             let mut stderr = std::io::stderr().lock();
-            for (level, list) in [("warning", &warnings), ("error", &problems)] {
-                for p in list.iter() {
+            for (level, list) in [("warning", &report.warnings), ("error", &report.problems)] {
+                for p in list {
                     let d = &p.diagnostic;
                     writeln!(
                         stderr,
@@ -69,26 +52,25 @@ pub fn run(args: &RenderCompositionArgs) -> anyhow::Result<ExitCode> {
             }
         }
         ResourceFormat::Json => {
-            let with_file = |list: &[Problem]| -> Vec<serde_json::Value> {
-                list.iter()
-                    .map(|p| {
-                        let mut v = serde_json::to_value(p).unwrap_or_default();
-                        v["file"] =
-                            serde_json::Value::from(file_of(p.source).display().to_string());
-                        v
-                    })
-                    .collect()
-            };
-            let out = serde_json::json!({
-                "valid": problems.is_empty(),
-                "resources": resources,
-                "problems": with_file(&problems),
-                "warnings": with_file(&warnings),
-            });
+            let mut out = serde_json::to_value(&report)?;
+            // Each problem names the file it is in.
+            for list in ["problems", "warnings"] {
+                if let Some(items) = out[list].as_array_mut() {
+                    for item in items {
+                        let source = match item["source"].as_str() {
+                            Some("xrd") => Source::Xrd,
+                            Some("composition") => Source::Composition,
+                            _ => Source::Resource,
+                        };
+                        item["file"] =
+                            serde_json::Value::from(file_of(source).display().to_string());
+                    }
+                }
+            }
             writeln!(stdout, "{out}")?;
         }
     }
-    Ok(if problems.is_empty() {
+    Ok(if report.valid {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

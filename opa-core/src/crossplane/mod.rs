@@ -126,6 +126,41 @@ pub fn find_document(text: &str, kind: Option<&str>) -> Result<Node, Diagnostic>
     }))
 }
 
+/// What a render produced, as the CLI's `--format json` and the Node and Python bindings give
+/// it: the resources (composite first) and the problems, an unreadable input among them.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RenderReport {
+    /// Whether everything rendered without a problem.
+    pub valid: bool,
+    /// The composite resource, then the composed resources in composition-resource-name order.
+    pub resources: Vec<serde_json::Value>,
+    /// Problems: an input that cannot be read, an invalid claim, a patch that failed.
+    pub problems: Vec<Problem>,
+    /// What the API server would quietly change (pruned unknown fields).
+    pub warnings: Vec<Problem>,
+}
+
+/// Renders and reports, folding an unreadable input into the problems.
+pub fn render_report(inputs: &Inputs<'_>) -> RenderReport {
+    match render_text(inputs) {
+        Ok(r) => RenderReport {
+            valid: r.is_ok(),
+            resources: r.resources().into_iter().cloned().collect(),
+            problems: r.problems,
+            warnings: r.warnings,
+        },
+        Err(e) => RenderReport {
+            valid: false,
+            resources: Vec::new(),
+            problems: vec![Problem {
+                source: e.source,
+                diagnostic: e.diagnostic,
+            }],
+            warnings: Vec::new(),
+        },
+    }
+}
+
 /// Parses the three inputs and renders; an input that cannot be read is the `Err`.
 pub fn render_text(inputs: &Inputs<'_>) -> Result<Rendered, InputProblem> {
     let problem = |source| move |diagnostic| InputProblem { source, diagnostic };

@@ -100,7 +100,9 @@ fn get_value_cases() {
 
 #[test]
 fn set_value_cases() {
-    let cases: Vec<(&str, Value, &str, Value, Value, Option<&str>)> = vec![
+    // (name, data, path, value, want, want error)
+    type Case<'a> = (&'a str, Value, &'a str, Value, Value, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         (
             "MetadataName",
             json!({"metadata": {"name": "lame"}}),
@@ -240,7 +242,9 @@ fn set_value_cases() {
 #[test]
 fn expand_wildcards_cases() {
     let containers = json!({"spec": {"containers": [{"name": "cool", "image": "latest", "args": ["start", "now", "debug"]}]}});
-    let cases: Vec<(&str, &str, Value, Result<Vec<&str>, &str>)> = vec![
+    // (name, path, data, expanded paths or error)
+    type Case<'a> = (&'a str, &'a str, Value, Result<Vec<&'a str>, &'a str>);
+    let cases: Vec<Case> = vec![
         (
             "NoWildcardExisting",
             "password",

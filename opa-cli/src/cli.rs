@@ -49,6 +49,40 @@ pub enum Command {
     /// The audit trail of operations.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// CI/CD pipelines of apps.
+    #[command(subcommand)]
+    Pipeline(PipelineCommand),
+}
+
+/// `opa pipeline …` commands.
+#[derive(Debug, Subcommand)]
+pub enum PipelineCommand {
+    /// Generate an app's `.gitlab-ci.yml` and `.github/workflows/deploy.yml`; exit 1 when the
+    /// app cannot be deployed (no environment, a provider not provisioned…).
+    Generate(PipelineGenerateArgs),
+}
+
+/// Arguments of `opa pipeline generate`.
+#[derive(Debug, clap::Args)]
+pub struct PipelineGenerateArgs {
+    /// The app: a Component of type aws-app.
+    #[arg(value_name = "APP")]
+    pub app: String,
+    /// The environments (default: the app's `spec.dependsOn` environments).
+    #[arg(long = "env", value_name = "ENV")]
+    pub envs: Vec<String>,
+    /// Catalog files or directories (default: `platform.catalog` of opa.yaml).
+    #[arg(long, value_name = "PATH")]
+    pub catalog: Vec<PathBuf>,
+    /// Write the files under this directory (the app repository's root) instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The branch that deploys.
+    #[arg(long, default_value = "main")]
+    pub branch: String,
+    /// Output format (json: `{plan, files: [{path, content}]}`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Where an operation acts and who asks; shared by every `opa app` verb.

@@ -191,3 +191,38 @@ fn usage_problems() {
     let since = opa(d, &["audit", "list", "--since", "yesterday"]);
     assert_eq!(since.status.code(), Some(2));
 }
+
+#[test]
+fn pipeline_generate_writes_both_files() {
+    let dir = site();
+    let d = dir.path();
+    let out = opa(
+        d,
+        &["pipeline", "generate", "payments-api", "--out", "repo"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let gitlab = std::fs::read_to_string(d.join("repo/.gitlab-ci.yml")).unwrap();
+    let github = std::fs::read_to_string(d.join("repo/.github/workflows/deploy.yml")).unwrap();
+    assert!(gitlab.contains("- deploy-prod") && gitlab.contains("when: manual"));
+    assert!(github.contains("aws-actions/configure-aws-credentials@v4"));
+    let json = opa(
+        d,
+        &[
+            "pipeline",
+            "generate",
+            "payments-api",
+            "--env",
+            "dev",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(v["plan"]["stages"].as_array().unwrap().len(), 1);
+    let sandbox = opa(
+        d,
+        &["pipeline", "generate", "payments-api", "--env", "sandbox"],
+    );
+    assert_eq!(sandbox.status.code(), Some(1));
+    assert!(text(&sandbox.stderr).contains("is not provisioned"));
+}

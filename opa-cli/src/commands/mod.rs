@@ -4,6 +4,7 @@ mod app_operate;
 mod audit_list;
 mod catalog_check;
 mod catalog_graph;
+mod pipeline_generate;
 mod platform_backends;
 mod policy_apply;
 mod port_validate;
@@ -14,8 +15,8 @@ mod validate;
 use std::process::ExitCode;
 
 use crate::cli::{
-    AuditCommand, CatalogCommand, Cli, Command, PolicyCommand, PortCommand, RbacCommand,
-    RenderCommand,
+    AuditCommand, CatalogCommand, Cli, Command, PipelineCommand, PolicyCommand, PortCommand,
+    RbacCommand, RenderCommand,
 };
 
 /// Runs the parsed command line.
@@ -30,5 +31,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(RenderCommand::Composition(args)) => render_composition::run(&args),
         Command::App(command) => app_operate::run(cli.config.as_deref(), command),
         Command::Audit(AuditCommand::List(args)) => audit_list::run(cli.config.as_deref(), &args),
+        Command::Pipeline(PipelineCommand::Generate(args)) => {
+            pipeline_generate::run(cli.config.as_deref(), &args)
+        }
     }
 }

@@ -52,7 +52,7 @@ impl Application {
         if component_type != APP_COMPONENT_TYPE {
             return Err(PlatformError::WrongKind {
                 entity: me,
-                expected: "a Component of type aws-app".into(),
+                expected: "a Component of type aws-app",
                 found: format!("Component of type \"{component_type}\""),
             });
         }

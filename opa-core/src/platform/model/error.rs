@@ -20,7 +20,7 @@ pub enum PlatformError {
         /// The entity.
         entity: EntityRef,
         /// What the model needs (`an AWSEnvironment`, `a Component of type aws-app`).
-        expected: String,
+        expected: &'static str,
         /// What it is.
         found: String,
     },

@@ -87,7 +87,7 @@ pub(crate) fn reference(
 pub(crate) fn expect_kind(
     entity: &Value,
     kind: &str,
-    expected: &str,
+    expected: &'static str,
 ) -> Result<EntityRef, PlatformError> {
     let me = entity_ref_of(entity).ok_or_else(|| PlatformError::InvalidField {
         entity: EntityRef::new("unknown", "default", "unknown"),
@@ -98,7 +98,7 @@ pub(crate) fn expect_kind(
         return Err(PlatformError::WrongKind {
             found: me.kind.clone(),
             entity: me,
-            expected: expected.to_string(),
+            expected,
         });
     }
     Ok(me)

@@ -233,3 +233,33 @@ async fn sessions_act_only_in_their_account() {
     let text = std::fs::read_to_string(cloud.state_path()).unwrap();
     assert!(serde_json::from_str::<serde_json::Value>(&text).is_ok());
 }
+
+#[tokio::test]
+async fn provider_values_held_as_parameter_names_resolve() {
+    use opa_core::platform::model::resolve_parameter_names;
+    use opa_core::platform::{EnvironmentProvider, IacType};
+    let dir = tempfile::tempdir().unwrap();
+    let (cloud, session) = provisioned(&dir).await;
+    let entity = serde_json::json!({
+        "apiVersion": "aws.backstage.io/v1alpha", "kind": "AWSEnvironmentProvider",
+        "metadata": {"name": "dev-use1", "prefix": "opa", "envType": "serverless",
+            "awsAccount": ACCOUNT, "awsRegion": REGION, "iacType": "cdk",
+            "provisioningRole": "/opa/dev/provisioning-role-arn",
+            "operationRole": "/opa/dev/operations-role-arn", "auditTable": "/opa/dev/audit-table"},
+        "spec": {"type": "environment-provider", "lifecycle": "experimental", "owner": "admins"}
+    });
+    let mut p = EnvironmentProvider::from_entity(&entity)
+        .unwrap()
+        .provisioned()
+        .unwrap();
+    assert_eq!(p.iac_type, IacType::Cdk);
+    resolve_parameter_names(&mut p, &cloud, &session)
+        .await
+        .unwrap();
+    assert_eq!(
+        p.assumed_role_arn,
+        format!("arn:aws:iam::{ACCOUNT}:role/opa-dev-provisioning-role")
+    );
+    assert_eq!(p.audit_table, "opa-dev-audit");
+    assert_eq!(p.vpc_id, "", "values that are not parameter names stay");
+}

@@ -226,3 +226,12 @@ fn pipeline_generate_writes_both_files() {
     assert_eq!(sandbox.status.code(), Some(1));
     assert!(text(&sandbox.stderr).contains("is not provisioned"));
 }
+
+#[test]
+fn listing_a_missing_audit_log_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = opa(dir.path(), &["audit", "list"]);
+    assert!(out.status.success());
+    assert_eq!(text(&out.stdout), "no audit records\n");
+    assert!(!dir.path().join(".opa").exists());
+}

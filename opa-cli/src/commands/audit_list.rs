@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::anyhow;
 use opa_core::audit::{AuditLog, AuditQuery, Timestamp};
 use opa_core::entity::{EntityRef, RefDefaults};
+use opa_core::platform::settings::AuditKind;
 
 use super::platform_backends as backends;
 use crate::cli::{AuditListArgs, Format};
@@ -31,8 +32,13 @@ pub fn run(config: Option<&Path>, args: &AuditListArgs) -> anyhow::Result<ExitCo
         limit: args.limit,
     };
     let settings = backends::settings(config)?;
-    let log = backends::audit_log(&settings)?;
-    let records = backends::runtime()?.block_on(log.query(&query))?;
+    // Listing an audit log that was never written does not create one.
+    let records = if settings.audit.kind == AuditKind::Sqlite && !settings.audit_path().exists() {
+        Vec::new()
+    } else {
+        let log = backends::audit_log(&settings)?;
+        backends::runtime()?.block_on(log.query(&query))?
+    };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {
         Format::Json => {

@@ -168,6 +168,24 @@ pub struct ProvisionedResources {
     pub parameters: BTreeMap<String, String>,
 }
 
+impl ProvisionedResources {
+    /// The provider entity's metadata fields that provisioning fills in (`provisioningRole`,
+    /// `operationRole`, `auditTable`), to merge into an `AWSEnvironmentProvider`'s `metadata`.
+    pub fn provider_metadata(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut m = serde_json::Map::new();
+        m.insert(
+            "provisioningRole".into(),
+            self.provisioning_role_arn.clone().into(),
+        );
+        m.insert(
+            "operationRole".into(),
+            self.operations_role_arn.clone().into(),
+        );
+        m.insert("auditTable".into(), self.audit_table.clone().into());
+        m
+    }
+}
+
 /// Plans and applies an account's platform resources.
 #[async_trait]
 pub trait Bootstrapper: Send + Sync {

@@ -18,7 +18,8 @@ pub use index::{EntityIndex, EntityLookup};
 pub use membership::Membership;
 pub use provider::EnvironmentProvider;
 pub use resolution::{
-    ResolvedEnvironment, ResolvedProvider, resolve_environment, resolve_providers,
+    ResolvedEnvironment, ResolvedProvider, resolve_environment, resolve_parameter_names,
+    resolve_providers,
 };
 pub use runtime::{IacType, RuntimeType};
 

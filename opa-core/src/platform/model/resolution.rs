@@ -98,3 +98,26 @@ pub fn resolve_providers(
         env_providers,
     })
 }
+
+/// Replaces the values a provider entity holds as SSM parameter names (OPA writes
+/// `provisioningRole`, `vpc` and `clusterName` that way: a value starting with `/`) by the
+/// parameters' values, read with `session` (a session in the provider's account and region).
+/// Values that are not parameter names are kept.
+pub async fn resolve_parameter_names(
+    provider: &mut ResolvedProvider,
+    parameters: &dyn crate::cloud::Parameters,
+    session: &crate::cloud::CloudSession,
+) -> Result<(), crate::cloud::CloudError> {
+    for value in [
+        &mut provider.assumed_role_arn,
+        &mut provider.operations_role_arn,
+        &mut provider.vpc_id,
+        &mut provider.cluster_arn,
+        &mut provider.audit_table,
+    ] {
+        if value.starts_with('/') {
+            *value = parameters.get_parameter(session, value).await?;
+        }
+    }
+    Ok(())
+}

@@ -267,7 +267,7 @@ fn required_patch_that_cannot_be_applied_fails_its_resource() {
     );
     assert_eq!(
         r.problems[0].diagnostic.message,
-        "composed resource \"a\": cannot apply the patch at index 0: spec.missing: no such field"
+        "cannot render FromComposite patches for composed resource \"a\": cannot apply the \"FromCompositeFieldPath\" patch at index 0: spec.missing: no such field"
     );
     let names: Vec<&str> = r.composed.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
@@ -293,7 +293,7 @@ fn transform_errors_are_worded_as_crossplane_words_them() {
     let r = render(XRD, &c, CLAIM);
     assert_eq!(
         r.problems[0].diagnostic.message,
-        "composed resource \"a\": cannot apply the patch at index 0: transform at index 0 returned error: map transform could not resolve: type int64 is not supported for map transform"
+        "cannot render FromComposite patches for composed resource \"a\": cannot apply the \"FromCompositeFieldPath\" patch at index 0: transform at index 0 returned error: map transform could not resolve: type int64 is not supported for map transform"
     );
 }
 

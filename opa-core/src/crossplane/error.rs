@@ -1,7 +1,7 @@
 //! An error of Crossplane's patch-and-transform machinery, worded as Crossplane words it.
 //!
-//! Crossplane builds its messages by wrapping (`cannot apply the patch at index 0: transform at
-//! index 1 returned error: ...`); [`PatchError::wrap`] does the same, so a message read here is
+//! Crossplane builds its messages by wrapping (`cannot apply the "FromCompositeFieldPath" patch at
+//! index 0: transform at index 1 returned error: ...`); [`PatchError::wrap`] does the same, so a message read here is
 //! the message a Crossplane user would see in an event. These errors describe problems in the
 //! user's Composition or claim: the renderer turns them into diagnostics.
 

@@ -11,6 +11,7 @@ use super::claim::{
     LABEL_COMPOSITE, composite_from_claim,
 };
 use super::composition::Composition;
+use super::gofmt;
 use super::patch::{self, FROM_XR, TO_XR};
 use super::schema::{self, Schema};
 use super::source::{self, DocPath};
@@ -317,7 +318,7 @@ fn select_composition(
                     &root.key("spec").key("compositionSelector"),
                     format!(
                         "the composition selector {} does not match the labels of Composition {:?}",
-                        super::gofmt::sprint(selector),
+                        gofmt::sprint(selector),
                         composition.name
                     ),
                     Position::new(1, 1),
@@ -410,24 +411,31 @@ fn compose(composition: &Composition, xr: &mut Value, out: &mut Rendered) {
                 Source::Composition,
                 render_codes::INVALID_TEMPLATE,
                 &base_path,
-                format!("composed resource {name:?}: cannot unmarshal base template: the base must be an object"),
+                format!(
+                    "cannot parse base template of composed resource {}: cannot unmarshal JSON data: the base must be an object",
+                    gofmt::quote(&name)
+                ),
                 composition.position(&base_path),
             );
             continue;
         };
         // Rendering restores the existing name and namespace (none, for a new resource) over
-        // the base's and asks the API server to generate a name from the XR's.
-        let meta = obj.entry("metadata").or_insert_with(|| json!({}));
-        if let Some(meta) = meta.as_object_mut() {
+        // the base's.
+        if let Some(meta) = obj.get_mut("metadata").and_then(Value::as_object_mut) {
             meta.remove("name");
             meta.remove("namespace");
-            meta.insert("generateName".into(), Value::from(format!("{xr_name}-")));
         }
         for (j, tp) in patches.iter().enumerate() {
             if let Err(e) = patch::apply(tp.patch, xr, &mut cd, &FROM_XR) {
                 let message = e
-                    .wrap(format!("cannot apply the patch at index {j}"))
-                    .wrap(format!("composed resource {name:?}"));
+                    .wrap(format!(
+                        "cannot apply the {} patch at index {j}",
+                        gofmt::quote(tp.patch.kind())
+                    ))
+                    .wrap(format!(
+                        "cannot render FromComposite patches for composed resource {}",
+                        gofmt::quote(&name)
+                    ));
                 out.problem(
                     Source::Composition,
                     render_codes::PATCH_FAILED,
@@ -438,7 +446,7 @@ fn compose(composition: &Composition, xr: &mut Value, out: &mut Rendered) {
                 continue 'templates;
             }
         }
-        set_metadata(&mut cd, &labels, template.name.as_deref(), &owner);
+        set_metadata(&mut cd, &xr_name, &labels, template.name.as_deref(), &owner);
         rendered.push((name, cd, i));
     }
 
@@ -447,9 +455,14 @@ fn compose(composition: &Composition, xr: &mut Value, out: &mut Rendered) {
         for (j, tp) in templates[*i].1.iter().enumerate() {
             if let Err(e) = patch::apply(tp.patch, xr, cd, &TO_XR) {
                 let message = e
-                    .wrap(format!("cannot apply the patch at index {j}"))
-                    .wrap("cannot render composite resource")
-                    .wrap(format!("composed resource {name:?}"));
+                    .wrap(format!(
+                        "cannot apply the {} patch at index {j}",
+                        gofmt::quote(tp.patch.kind())
+                    ))
+                    .wrap(format!(
+                        "cannot render ToComposite patches for composed resource {}",
+                        gofmt::quote(name)
+                    ));
                 out.problem(
                     Source::Composition,
                     render_codes::PATCH_FAILED,
@@ -492,7 +505,13 @@ fn compose(composition: &Composition, xr: &mut Value, out: &mut Rendered) {
 
 /// Composed resource metadata Crossplane sets after the patches, so a Composition cannot
 /// override it: the XR's labels, the template name, and the XR as controller.
-fn set_metadata(cd: &mut Value, labels: &[(&str, Value)], template: Option<&str>, owner: &Value) {
+fn set_metadata(
+    cd: &mut Value,
+    xr_name: &str,
+    labels: &[(&str, Value)],
+    template: Option<&str>,
+    owner: &Value,
+) {
     let Some(obj) = cd.as_object_mut() else {
         return;
     };
@@ -500,6 +519,9 @@ fn set_metadata(cd: &mut Value, labels: &[(&str, Value)], template: Option<&str>
     let Some(meta) = meta.as_object_mut() else {
         return;
     };
+    // Crossplane asks the API server to generate a name from the XR's (a name set by a patch
+    // wins over it).
+    meta.insert("generateName".into(), Value::from(format!("{xr_name}-")));
     let l = meta.entry("labels").or_insert_with(|| json!({}));
     if !l.is_object() {
         *l = json!({});

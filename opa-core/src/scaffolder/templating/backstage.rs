@@ -92,38 +92,26 @@ impl RepoSpec {
     }
 }
 
-/// `parseRepoUrl` from `@backstage/plugin-scaffolder-node`: reads `host?owner=…&repo=…` as
-/// `new URL('https://' + url)` would, then checks the parameters the host's kind needs.
+/// `parseRepoUrl` from `@backstage/plugin-scaffolder-node`: reads `host?owner=…&repo=…` with
+/// `new URL('https://' + url)` (the WHATWG parser of the `url` crate), then checks the
+/// parameters the host's kind needs.
 fn parse_repo_url(r: &Renderer<'_>, url: &Value) -> Result<RepoSpec, String> {
-    let url = url.to_js_string();
-    let invalid =
-        || format!("Invalid repo URL passed to publisher, got {url}, TypeError: Invalid URL");
-    let without_fragment = url.split('#').next().unwrap_or("");
-    let (authority_and_path, query) = match without_fragment.split_once('?') {
-        Some((a, q)) => (a, q),
-        None => (without_fragment, ""),
+    let raw = url.to_js_string();
+    let parsed = url::Url::parse(&format!("https://{raw}")).map_err(|_| {
+        format!("Invalid repo URL passed to publisher, got {raw}, TypeError: Invalid URL")
+    })?;
+    // `URL.host`: the host, and the port when it is not https' default.
+    let host = match (parsed.host_str(), parsed.port()) {
+        (Some(h), Some(port)) => format!("{h}:{port}"),
+        (Some(h), None) => h.to_string(),
+        (None, _) => String::new(),
     };
-    let authority = authority_and_path.split(['/', '\\']).next().unwrap_or("");
-    let host_port = authority.rsplit('@').next().unwrap_or("");
-    if host_port.is_empty()
-        || host_port
-            .chars()
-            .any(|c| c.is_whitespace() || "<>^|%\"`{}".contains(c))
-    {
-        return Err(invalid());
-    }
-    let mut host = host_port.to_lowercase();
-    if let Some(h) = host.strip_suffix(":443") {
-        host = h.to_string();
-    }
+    // `URLSearchParams.get`: the first value, form-decoded.
     let param = |name: &str| -> Option<String> {
-        query
-            .split('&')
-            .filter_map(|pair| {
-                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-                (form_decode(k) == name).then(|| form_decode(v))
-            })
-            .next()
+        parsed
+            .query_pairs()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
     };
     let spec = RepoSpec {
         owner: param("owner"),
@@ -149,14 +137,7 @@ fn parse_repo_url(r: &Renderer<'_>, url: &Value) -> Result<RepoSpec, String> {
         }
         None => "local",
     };
-    // The URL as `URL.toString()` writes it, for messages.
-    let path = &authority_and_path[authority.len()..];
-    let shown = format!(
-        "https://{}{}{}{query}",
-        spec.host,
-        if path.is_empty() { "/" } else { path },
-        if query.is_empty() { "" } else { "?" }
-    );
+    let shown = parsed.as_str();
     let require = |names: &[&str]| -> Result<(), String> {
         for name in names {
             if param(name).is_none() {
@@ -184,31 +165,6 @@ fn parse_repo_url(r: &Renderer<'_>, url: &Value) -> Result<RepoSpec, String> {
         _ => require(&["repo", "owner"])?,
     }
     Ok(spec)
-}
-
-/// `application/x-www-form-urlencoded` decoding, as `URLSearchParams` does.
-fn form_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = |b: u8| (b as char).to_digit(16);
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push((h * 16 + l) as u8);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// `parseEntityRef` from `@backstage/catalog-model`.
@@ -357,11 +313,5 @@ mod tests {
         assert_eq!(path_keys("a.b[0].c"), ["a", "b", "0", "c"]);
         assert_eq!(path_keys("a[\"b.c\"]"), ["a", "b.c"]);
         assert_eq!(path_keys("name"), ["name"]);
-    }
-
-    #[test]
-    fn form_decoding_handles_plus_and_percent() {
-        assert_eq!(form_decode("a+b%2Fc"), "a b/c");
-        assert_eq!(form_decode("100%"), "100%");
     }
 }

@@ -53,6 +53,19 @@ pub(crate) fn reorder(
     expr: Expr,
     fail: &dyn Fn(usize, &str) -> TemplateError,
 ) -> Result<Expr, TemplateError> {
+    // Most expressions are a lookup, a literal or a filter call: nothing to reorder.
+    match expr.kind {
+        ExprKind::Literal(_)
+        | ExprKind::Symbol(_)
+        | ExprKind::Lookup(..)
+        | ExprKind::Call(..)
+        | ExprKind::Array(_)
+        | ExprKind::Dict(_)
+        | ExprKind::Group(_)
+        | ExprKind::Slice { .. } => return Ok(expr),
+        ExprKind::Filter { .. } => return unit(expr, fail),
+        _ => {}
+    }
     let mut items = Vec::new();
     flatten(expr, &mut items, fail)?;
     let mut items = items.into_iter().peekable();

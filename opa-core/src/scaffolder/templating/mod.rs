@@ -232,7 +232,8 @@ impl TemplateEngine {
     }
 
     /// Renders a `fetch:template` skeleton file (the context holds `values`). The output keeps
-    /// the file's trailing newline, as nunjucks does.
+    /// the file's trailing newline, as nunjucks does. To render many files with one context, use
+    /// [`skeleton_renderer`](Self::skeleton_renderer).
     pub fn render_file(
         &self,
         text: &str,
@@ -242,6 +243,26 @@ impl TemplateEngine {
         if !may_have_tags(text) {
             return Ok(text.to_string());
         }
+        self.skeleton_renderer(ctx, options).render(text)
+    }
+
+    /// A renderer for the files (and file names) of one skeleton, with the context converted
+    /// once. It is not `Send`: make one per thread, e.g. with rayon's `map_init`.
+    ///
+    /// ```
+    /// use opa_core::scaffolder::templating::{FileRenderOptions, TemplateEngine};
+    ///
+    /// let engine = TemplateEngine::default();
+    /// let ctx = serde_json::json!({"values": {"name": "svc"}});
+    /// let skeleton = engine.skeleton_renderer(&ctx, &FileRenderOptions::default());
+    /// assert_eq!(skeleton.render("name: ${{ values.name }}\n").unwrap(), "name: svc\n");
+    /// assert_eq!(skeleton.render("${{ values.name }}/README.md").unwrap(), "svc/README.md");
+    /// ```
+    pub fn skeleton_renderer(
+        &self,
+        ctx: &serde_json::Value,
+        options: &FileRenderOptions,
+    ) -> SkeletonRenderer<'_> {
         let mut context = context_object(ctx);
         let syntax = if options.cookiecutter_compat {
             // Backstage passes `{cookiecutter: values}`; accept a `values` context too.
@@ -263,7 +284,11 @@ impl TemplateEngine {
                 ..BACKSTAGE
             }
         };
-        self.render_with(text, &context, syntax)
+        SkeletonRenderer {
+            engine: self,
+            context,
+            syntax,
+        }
     }
 
     fn parse(&self, text: &str, syntax: Syntax) -> Result<Vec<ast::Node>, TemplateError> {
@@ -288,6 +313,35 @@ impl TemplateEngine {
         let mut out = String::with_capacity(text.len() + text.len() / 4);
         renderer.render_nodes(&nodes, &mut out)?;
         Ok(out)
+    }
+}
+
+/// Renders the files of one skeleton with one context (see
+/// [`TemplateEngine::skeleton_renderer`]).
+pub struct SkeletonRenderer<'e> {
+    engine: &'e TemplateEngine,
+    context: Object,
+    syntax: Syntax,
+}
+
+impl SkeletonRenderer<'_> {
+    /// Renders one file's text (or a file name) as `fetch:template` does.
+    pub fn render(&self, text: &str) -> Result<String, TemplateError> {
+        if !may_have_tags(text) {
+            return Ok(text.to_string());
+        }
+        self.engine.render_with(text, &self.context, self.syntax)
+    }
+}
+
+impl std::fmt::Debug for SkeletonRenderer<'_> {
+    /// Shows the options only: the context may hold secrets.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SkeletonRenderer")
+            .field("cookiecutter_compat", &self.syntax.compat)
+            .field("trim_blocks", &self.syntax.trim_blocks)
+            .field("lstrip_blocks", &self.syntax.lstrip_blocks)
+            .finish_non_exhaustive()
     }
 }
 

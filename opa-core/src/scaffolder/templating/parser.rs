@@ -95,13 +95,11 @@ impl<'s> Parser<'s> {
     }
 
     fn skip_if(&mut self, pred: impl Fn(&Tok<'s>) -> bool) -> PResult<bool> {
-        let tok = self.next()?;
-        match tok {
-            Some(t) if pred(&t.tok) => Ok(true),
-            other => {
-                self.push(other)?;
-                Ok(false)
-            }
+        if self.peek()?.is_some_and(|t| pred(&t.tok)) {
+            self.peeked = None;
+            Ok(true)
+        } else {
+            Ok(false)
         }
     }
 

@@ -34,6 +34,8 @@ pub(crate) struct Renderer<'a> {
     fuel: u64,
     iterations: u64,
     depth: usize,
+    /// The property names of `loop`, made once per render.
+    loop_keys: [Rc<str>; 7],
 }
 
 impl<'a> Renderer<'a> {
@@ -57,6 +59,15 @@ impl<'a> Renderer<'a> {
             fuel: limits.fuel,
             iterations: 0,
             depth: 0,
+            loop_keys: [
+                Rc::from("index"),
+                Rc::from("index0"),
+                Rc::from("revindex"),
+                Rc::from("revindex0"),
+                Rc::from("first"),
+                Rc::from("last"),
+                Rc::from("length"),
+            ],
         }
     }
 
@@ -309,22 +320,20 @@ impl<'a> Renderer<'a> {
 
     fn set_loop(&mut self, i: usize, len: usize) {
         let n = |x: usize| Value::Num(x as f64);
-        let entries = vec![
-            (Rc::from("index"), n(i + 1)),
-            (Rc::from("index0"), n(i)),
-            (Rc::from("revindex"), n(len - i)),
-            (
-                Rc::from("revindex0"),
-                Value::Num(len as f64 - i as f64 - 1.0),
-            ),
-            (Rc::from("first"), Value::Bool(i == 0)),
-            (Rc::from("last"), Value::Bool(i + 1 == len)),
-            (Rc::from("length"), n(len)),
+        let values = [
+            n(i + 1),
+            n(i),
+            n(len - i),
+            Value::Num(len as f64 - i as f64 - 1.0),
+            Value::Bool(i == 0),
+            Value::Bool(i + 1 == len),
+            n(len),
         ];
-        self.set_local(
-            "loop",
-            Value::Object(Rc::new(entries.into_iter().collect::<Object>())),
-        );
+        let mut map = Object::with_capacity_and_hasher(7, Default::default());
+        for (k, v) in self.loop_keys.iter().zip(values) {
+            map.insert(k.clone(), v);
+        }
+        self.set_local("loop", Value::Object(Rc::new(map)));
     }
 
     /// Sets a variable in the innermost frame.

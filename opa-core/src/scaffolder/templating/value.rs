@@ -11,8 +11,9 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-/// An object's properties, in JavaScript's key order.
-pub(crate) type Object = IndexMap<Rc<str>, Value>;
+/// An object's properties, in JavaScript's key order (hashed with foldhash: keys are short and
+/// lookups are the hot path of a render).
+pub(crate) type Object = IndexMap<Rc<str>, Value, hashbrown::DefaultHashBuilder>;
 
 /// A value inside a render: JSON plus `undefined`, functions and helpers.
 #[derive(Clone)]
@@ -449,7 +450,8 @@ fn is_index_key(k: &str) -> bool {
 
 /// Builds an object, ordering its keys as JavaScript would.
 pub(crate) fn js_object(entries: Vec<(Rc<str>, Value)>) -> Object {
-    let mut map: Object = IndexMap::with_capacity(entries.len());
+    let mut map: Object =
+        IndexMap::with_capacity_and_hasher(entries.len(), hashbrown::DefaultHashBuilder::default());
     let mut has_index = false;
     for (k, v) in entries {
         has_index |= is_index_key(&k);

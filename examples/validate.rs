@@ -1,24 +1,38 @@
-//! Parses a catalog file and prints each document's problems.
+//! Reads a catalog file as `opa validate` does and prints each entity's verdict.
 //!
 //! `cargo run -p opa-examples --example validate -- examples/catalog/catalog-info.yaml`
 
-use opa_core::yaml::{Limits, parse_documents};
+use std::path::Path;
+
+use opa_core::entity::{LoadOptions, read_file};
 
 fn main() {
     let path = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "examples/catalog/catalog-info.yaml".into());
-    let text = match std::fs::read_to_string(&path) {
-        Ok(t) => t,
+    let reports = match read_file(Path::new(&path), None, &LoadOptions::default()) {
+        Ok(r) => r,
         Err(e) => {
-            eprintln!("{path}: {e}");
+            eprintln!("{e}");
             std::process::exit(2);
         }
     };
-    for doc in parse_documents(&text, &Limits::default()) {
-        match doc.error {
-            Some(d) => eprintln!("{path}:{}:{}: {}", d.line, d.column, d.message),
-            None => eprintln!("{path}: document {} parsed", doc.index),
+    let mut invalid = false;
+    for report in reports {
+        let name = report
+            .entity_ref
+            .as_ref()
+            .map_or_else(|| format!("document {}", report.index), ToString::to_string);
+        if report.is_valid() {
+            eprintln!("{name}: valid");
+        }
+        for d in &report.diagnostics {
+            invalid = true;
+            eprintln!(
+                "{path}:{}:{}: {name}: {} [{}]",
+                d.line, d.column, d.message, d.code
+            );
         }
     }
+    std::process::exit(i32::from(invalid));
 }

@@ -26,8 +26,23 @@ pub struct PlaceholderContext<'a> {
 
 /// Replaces every placeholder in `node` by what it names, reporting those that fail.
 pub fn resolve_placeholders(node: &mut Node, cx: &PlaceholderContext<'_>, out: &mut Problems) {
+    // Almost no entity has a placeholder: find out without allocating before walking with paths.
+    if !has_dollar_key(node) {
+        return;
+    }
     let mut path = Vec::new();
     walk(node, cx, &mut path, out);
+}
+
+fn has_dollar_key(node: &Node) -> bool {
+    match &node.value {
+        Value::Seq(items) => items.iter().any(has_dollar_key),
+        Value::Map(map) => map
+            .entries
+            .iter()
+            .any(|(k, v)| k.as_str().is_some_and(|s| s.starts_with('$')) || has_dollar_key(v)),
+        _ => false,
+    }
 }
 
 fn walk(node: &mut Node, cx: &PlaceholderContext<'_>, path: &mut Vec<String>, out: &mut Problems) {

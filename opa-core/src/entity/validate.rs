@@ -181,7 +181,6 @@ fn check_targets(
     namespace: &str,
     out: &mut Problems,
 ) {
-    let base = format!("spec.{}", relation.field);
     match &value.value {
         // `if (!targets) return;`
         Value::Null | Value::Bool(false) => {}
@@ -189,17 +188,10 @@ fn check_targets(
         Value::Int(0) => {}
         Value::Seq(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_target(
-                    item,
-                    relation,
-                    declared,
-                    namespace,
-                    &format!("{base}.{i}"),
-                    out,
-                );
+                check_target(item, relation, declared, namespace, Some(i), out);
             }
         }
-        _ => check_target(value, relation, declared, namespace, &base, out),
+        _ => check_target(value, relation, declared, namespace, None, out),
     }
 }
 
@@ -208,7 +200,7 @@ fn check_target(
     relation: &RelationField,
     declared: bool,
     namespace: &str,
-    path: &str,
+    index: Option<usize>,
     out: &mut Problems,
 ) {
     let defaults = RefDefaults {
@@ -249,6 +241,10 @@ fn check_target(
         )),
     };
     if let Some(message) = problem {
+        let path = match index {
+            Some(i) => format!("spec.{}.{i}", relation.field),
+            None => format!("spec.{}", relation.field),
+        };
         let hint = match relation.default_kind {
             None => format!(" (\"{path}\" has no default kind: name it, as in \"component:name\")"),
             Some(kind) => format!(" (\"{path}\" defaults to kind {kind})"),

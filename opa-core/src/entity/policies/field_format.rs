@@ -34,123 +34,99 @@ pub mod expectation {
 
 /// Reports every value whose format is wrong.
 pub fn check(root: &Node, out: &mut Problems) {
+    use codes::*;
+    use expectation::*;
     let Some(map) = root.as_map() else {
         return;
     };
+    let fixed = |p: &'static str| move || p.to_string();
     if let Some(v) = map.get("apiVersion") {
+        let path = fixed("apiVersion");
         format(
             v,
-            "apiVersion",
+            path,
             is_valid_api_version,
-            expectation::PREFIX_SUFFIX,
-            codes::INVALID_API_VERSION,
+            PREFIX_SUFFIX,
+            INVALID_API_VERSION,
             out,
         );
     }
     if let Some(v) = map.get("kind") {
-        format(
-            v,
-            "kind",
-            is_valid_kind,
-            expectation::KIND,
-            codes::INVALID_KIND,
-            out,
-        );
+        format(v, fixed("kind"), is_valid_kind, KIND, INVALID_KIND, out);
     }
     let Some(metadata) = map.get("metadata").and_then(Node::as_map) else {
         return;
     };
     if let Some(v) = metadata.get("name") {
+        let path = fixed("metadata.name");
         format(
             v,
-            "metadata.name",
+            path,
             is_valid_entity_name,
-            expectation::OBJECT_NAME,
-            codes::INVALID_NAME,
+            OBJECT_NAME,
+            INVALID_NAME,
             out,
         );
     }
     if let Some(v) = metadata.get("namespace") {
+        let path = fixed("metadata.namespace");
         format(
             v,
-            "metadata.namespace",
+            path,
             is_valid_namespace,
-            expectation::DNS_LABEL,
-            codes::INVALID_NAMESPACE,
+            DNS_LABEL,
+            INVALID_NAMESPACE,
             out,
         );
     }
     if let Some(labels) = metadata.get("labels").and_then(Node::as_map) {
         for (k, v) in labels.iter() {
-            let path = format!("metadata.labels.{}", k.key_string());
-            key_format(k, &path, is_valid_label_key, codes::INVALID_LABEL, out);
+            let path = || format!("metadata.labels.{}", k.key_string());
+            key_format(k, path, is_valid_label_key, INVALID_LABEL, out);
             format(
                 v,
-                &path,
+                path,
                 is_valid_label_value,
-                expectation::OBJECT_NAME,
-                codes::INVALID_LABEL,
+                OBJECT_NAME,
+                INVALID_LABEL,
                 out,
             );
         }
     }
     if let Some(annotations) = metadata.get("annotations").and_then(Node::as_map) {
         for (k, _) in annotations.iter() {
-            let path = format!("metadata.annotations.{}", k.key_string());
-            key_format(
-                k,
-                &path,
-                is_valid_annotation_key,
-                codes::INVALID_ANNOTATION,
-                out,
-            );
+            let path = || format!("metadata.annotations.{}", k.key_string());
+            key_format(k, path, is_valid_annotation_key, INVALID_ANNOTATION, out);
         }
     }
     if let Some(tags) = metadata.get("tags").and_then(Node::as_seq) {
         for (i, tag) in tags.iter().enumerate() {
-            format(
-                tag,
-                &format!("metadata.tags.{i}"),
-                is_valid_tag,
-                expectation::TAG,
-                codes::INVALID_TAG,
-                out,
-            );
+            let path = || format!("metadata.tags.{i}");
+            format(tag, path, is_valid_tag, TAG, INVALID_TAG, out);
         }
     }
     if let Some(links) = metadata.get("links").and_then(Node::as_seq) {
         for (i, link) in links.iter().enumerate() {
             let Some(link) = link.as_map() else { continue };
             if let Some(url) = link.get("url") {
-                format(
-                    url,
-                    &format!("metadata.links.{i}.url"),
-                    is_valid_url,
-                    expectation::URL,
-                    codes::INVALID_LINK,
-                    out,
-                );
+                let path = || format!("metadata.links.{i}.url");
+                format(url, path, is_valid_url, URL, INVALID_LINK, out);
             }
             for field in ["title", "icon"] {
                 if let Some(v) = link.get(field) {
-                    format(
-                        v,
-                        &format!("metadata.links.{i}.{field}"),
-                        is_non_empty_string,
-                        expectation::NON_EMPTY,
-                        codes::INVALID_LINK,
-                        out,
-                    );
+                    let path = || format!("metadata.links.{i}.{field}");
+                    format(v, path, is_non_empty_string, NON_EMPTY, INVALID_LINK, out);
                 }
             }
         }
     }
 }
 
-/// Reports a string value that fails `valid` (values of other types are SchemaValid's).
+/// Reports a string value that fails `valid` (values of other types are SchemaValid's). The
+/// path is only built for a problem.
 fn format(
     v: &Node,
-    path: &str,
+    path: impl Fn() -> String,
     valid: fn(&str) -> bool,
     expected: &str,
     code: &'static str,
@@ -158,7 +134,9 @@ fn format(
 ) {
     if let Value::String(s) = &v.value {
         if !valid(s) {
-            out.push(code, path, message(path, expected, s), v.pos);
+            let path = path();
+            let text = message(&path, expected, s);
+            out.push(code, path, text, v.pos);
         }
     }
 }
@@ -166,19 +144,19 @@ fn format(
 /// Reports a mapping key that fails `valid`, at the key.
 fn key_format(
     k: &Node,
-    path: &str,
+    path: impl Fn() -> String,
     valid: fn(&str) -> bool,
     code: &'static str,
     out: &mut Problems,
 ) {
-    let key = k.key_string();
-    if !valid(&key) {
-        out.push(
-            code,
-            path,
-            message(path, expectation::PREFIX_SUFFIX, &key),
-            k.pos,
-        );
+    let ok = match k.as_str() {
+        Some(key) => valid(key),
+        None => valid(&k.key_string()),
+    };
+    if !ok {
+        let path = path();
+        let text = message(&path, expectation::PREFIX_SUFFIX, &k.key_string());
+        out.push(code, path, text, k.pos);
     }
 }
 

@@ -13,8 +13,11 @@ pub fn check(root: &Node, out: &mut Problems) {
         return;
     };
     for (key, _) in map.iter() {
+        if key.as_str().is_some_and(|k| KNOWN_ROOT_FIELDS.contains(&k)) {
+            continue;
+        }
         let name = key.key_string();
-        if !KNOWN_ROOT_FIELDS.contains(&name.as_str()) {
+        {
             out.push(
                 codes::UNKNOWN_FIELD,
                 name.clone(),

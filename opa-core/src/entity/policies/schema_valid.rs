@@ -65,7 +65,10 @@ fn check_metadata(m: &Mapping, key_pos: Position, out: &mut Problems) {
             "labels" | "annotations" => match v.as_map() {
                 Some(pairs) => {
                     for (pk, pv) in pairs.iter() {
-                        expect_string(pv, &format!("metadata.{field}.{}", pk.key_string()), out);
+                        if pv.as_str().is_none() {
+                            let path = format!("metadata.{field}.{}", pk.key_string());
+                            type_error(pv, &path, "string", out);
+                        }
                     }
                 }
                 None => type_error(v, &path(field), "object", out),
@@ -73,7 +76,9 @@ fn check_metadata(m: &Mapping, key_pos: Position, out: &mut Problems) {
             "tags" => match v.as_seq() {
                 Some(tags) => {
                     for (i, tag) in tags.iter().enumerate() {
-                        expect_string(tag, &format!("metadata.tags.{i}"), out);
+                        if tag.as_str().is_none() {
+                            type_error(tag, &format!("metadata.tags.{i}"), "string", out);
+                        }
                     }
                 }
                 None => type_error(v, &path(field), "array", out),
@@ -105,12 +110,19 @@ fn check_link(link: &Node, i: usize, out: &mut Problems) {
         );
     }
     for (k, v) in m.iter() {
-        match k.as_str() {
-            Some(f @ ("url" | "title" | "icon")) => {
-                expect_string(v, &format!("metadata.links.{i}.{f}"), out)
+        let ok = match (k.as_str(), v.as_str()) {
+            (Some("url" | "title" | "icon"), s) => s.is_some(),
+            (Some("type"), s) => s.is_some_and(|s| !s.is_empty()),
+            _ => true,
+        };
+        if !ok {
+            let f = k.as_str().unwrap_or_default();
+            let path = format!("metadata.links.{i}.{f}");
+            if f == "type" {
+                expect_non_empty(v, &path, out);
+            } else {
+                type_error(v, &path, "string", out);
             }
-            Some("type") => expect_non_empty(v, &format!("metadata.links.{i}.type"), out),
-            _ => {}
         }
     }
 }

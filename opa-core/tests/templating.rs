@@ -348,6 +348,10 @@ fn nunjucks_string_filters() {
         ("${{ '<p>hi  <b>there</b></p>' | striptags }}", "hi there"),
         ("${{ 'abc' | reverse }}", "cba"),
         ("${{ 'a\nb' | nl2br }}", "a<br />\nb"),
+        (
+            "${{ 'see www.x.org or me@x.com' | urlize }}",
+            "see <a href=\"http://www.x.org\">www.x.org</a> or <a href=\"mailto:me@x.com\">me@x.com</a>",
+        ),
     ]);
 }
 

@@ -90,11 +90,7 @@ pub(crate) fn apply(
                 s
             } else {
                 let spaces = width - len;
-                r.check_len(if spaces.is_finite() {
-                    spaces as usize
-                } else {
-                    0
-                })?;
+                r.check_len(space_count(spaces))?;
                 let pre = repeat_space(spaces / 2.0 - spaces % 2.0);
                 let post = repeat_space(spaces / 2.0);
                 Value::string(format!("{pre}{}{post}", s.to_js_string()))
@@ -217,6 +213,7 @@ pub(crate) fn apply(
                 w if w.truthy() => w.to_number(),
                 _ => 4.0,
             };
+            r.check_len(space_count(width))?;
             let sp = repeat_space(width);
             let indent_first = a(1).truthy();
             let lines: Vec<String> = s
@@ -486,7 +483,7 @@ pub(crate) fn apply(
                 input
             } else {
                 let cut = length.max(0.0) as usize;
-                let end = if a(1).truthy() {
+                let end = if a(1).truthy() || units.is_empty() {
                     cut
                 } else {
                     // lastIndexOf(' ', length)
@@ -532,6 +529,17 @@ pub(crate) fn apply(
                     .join("&"),
             ),
             _ => Value::str(""),
+        },
+        "urlize" => match &target {
+            Value::Str(s) => {
+                let length = match a(0) {
+                    Value::Num(n) => Some(n),
+                    Value::Undefined => None,
+                    other => Some(other.to_number()),
+                };
+                Value::string(urlize(s, length, matches!(a(1), Value::Bool(true))))
+            }
+            _ => return type_error("str.split is not a function"),
         },
         "wordcount" => match normalize(target, "") {
             Value::Str(s) => {
@@ -588,7 +596,18 @@ fn array_like(v: &Value) -> Vec<Value> {
     }
 }
 
-/// `lib.repeat(' ', n)`: a fractional count rounds up.
+/// How many bytes `repeat_space(n)` would take (an infinite count never fits a limit).
+fn space_count(n: f64) -> usize {
+    if n.is_nan() || n <= 0.0 {
+        0
+    } else if n.is_finite() {
+        n.ceil() as usize
+    } else {
+        usize::MAX
+    }
+}
+
+/// `lib.repeat(' ', n)`: a fractional count rounds up. Callers check `space_count` first.
 fn repeat_space(n: f64) -> String {
     if n.is_nan() || n <= 0.0 {
         String::new()
@@ -743,6 +762,72 @@ fn replace(
     }
     out.push_str(rest);
     Ok(Value::string(out))
+}
+
+/// nunjucks' `urlize`: links words that look like URLs, `www.` hosts, e-mail addresses or
+/// `.org`/`.net`/`.com` names.
+fn urlize(s: &str, length: Option<f64>, nofollow: bool) -> String {
+    use std::sync::OnceLock;
+    struct Res {
+        space: regex::Regex,
+        punct: regex::Regex,
+        email: regex::Regex,
+        http: regex::Regex,
+        tld: regex::Regex,
+    }
+    static RES: OnceLock<Res> = OnceLock::new();
+    let re = RES.get_or_init(|| Res {
+        space: regex::Regex::new(r"\s+").expect("valid regex"),
+        punct: regex::Regex::new(r"^(?:\(|<|&lt;)?(.*?)(?:\.|,|\)|\n|&gt;)?$")
+            .expect("valid regex"),
+        email: regex::Regex::new(r"(?i)^[\w.!#$%&'*+\-/=?^`{|}~]+@[a-z\d\-]+(\.[a-z\d\-]+)+$")
+            .expect("valid regex"),
+        http: regex::Regex::new(r"^https?://").expect("valid regex"),
+        tld: regex::Regex::new(r"\.(?:org|net|com)(?::|/|$)").expect("valid regex"),
+    });
+    let nofollow = if nofollow { " rel=\"nofollow\"" } else { "" };
+    // `str.split(/(\s+)/)`: words and the spaces between them.
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for m in re.space.find_iter(s) {
+        parts.push(&s[last..m.start()]);
+        parts.push(m.as_str());
+        last = m.end();
+    }
+    parts.push(&s[last..]);
+    let mut out = String::with_capacity(s.len());
+    for word in parts.into_iter().filter(|w| !w.is_empty()) {
+        let url = re
+            .punct
+            .captures(word)
+            .and_then(|c| c.get(1))
+            .map_or(word, |m| m.as_str());
+        let short: String = match length {
+            Some(n) if n.is_nan() => url.to_string(),
+            Some(n) => {
+                let units: Vec<u16> = url.encode_utf16().collect();
+                let end = if n <= 0.0 {
+                    0
+                } else {
+                    (n as usize).min(units.len())
+                };
+                String::from_utf16_lossy(&units[..end])
+            }
+            None => url.to_string(),
+        };
+        if re.http.is_match(url) {
+            out.push_str(&format!("<a href=\"{url}\"{nofollow}>{short}</a>"));
+        } else if url.starts_with("www.") {
+            out.push_str(&format!("<a href=\"http://{url}\"{nofollow}>{short}</a>"));
+        } else if re.email.is_match(url) {
+            out.push_str(&format!("<a href=\"mailto:{url}\">{url}</a>"));
+        } else if re.tld.is_match(url) {
+            out.push_str(&format!("<a href=\"http://{url}\"{nofollow}>{short}</a>"));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
 }
 
 fn striptags(input: &str, preserve_linebreaks: bool) -> String {

@@ -143,12 +143,9 @@ impl<'s> Lexer<'s> {
         }
     }
 
-    fn rest(&self) -> &'s str {
-        &self.src[self.pos..]
-    }
-
+    /// Byte-wise, so it is safe at any offset (inside a multi-byte character too).
     fn matches(&self, s: &str) -> bool {
-        self.rest().starts_with(s)
+        self.src.as_bytes()[self.pos.min(self.src.len())..].starts_with(s.as_bytes())
     }
 
     fn eat(&mut self, s: &str) -> bool {
@@ -315,18 +312,19 @@ impl<'s> Lexer<'s> {
             self.pos += 1;
             let mut op = &self.src[self.pos - 1..self.pos];
             const COMPLEX: [&str; 8] = ["==", "===", "!=", "!==", "<=", ">=", "//", "**"];
-            if self.pos < bytes.len() {
-                let two = &self.src[self.pos - 1..self.pos + 1];
-                if COMPLEX.contains(&two) {
+            // Delimiters are ASCII: compare bytes so a multi-byte character after one is safe.
+            let complex = |start: usize, end: usize| {
+                bytes
+                    .get(start..end)
+                    .and_then(|b| COMPLEX.iter().find(|op| op.as_bytes() == b))
+                    .copied()
+            };
+            if let Some(two) = complex(self.pos - 1, self.pos + 1) {
+                self.pos += 1;
+                op = two;
+                if let Some(three) = complex(self.pos - 2, self.pos + 1) {
                     self.pos += 1;
-                    op = two;
-                    if self.pos < bytes.len() {
-                        let three = &self.src[self.pos - 2..self.pos + 1];
-                        if COMPLEX.contains(&three) {
-                            self.pos += 1;
-                            op = three;
-                        }
-                    }
+                    op = three;
                 }
             }
             return Ok(Some(match op {

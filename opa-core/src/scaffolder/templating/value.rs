@@ -275,7 +275,7 @@ pub(crate) fn string_to_number(s: &str) -> f64 {
         return sign * f64::INFINITY;
     }
     if sign > 0.0 && t.len() > 2 {
-        let radix = match &t[..2] {
+        let radix = match t.get(..2).unwrap_or("") {
             "0x" | "0X" => 16,
             "0o" | "0O" => 8,
             "0b" | "0B" => 2,

@@ -13,6 +13,7 @@ pub mod github;
 pub mod gitlab;
 mod options;
 mod plan;
+pub mod report;
 pub mod script;
 pub mod session_name;
 

@@ -414,3 +414,44 @@ fn merge_options_keep_existing_map_values() {
     );
     let _: &Value = &r.composed[0].resource;
 }
+
+#[test]
+fn inputs_may_share_one_multi_document_file() {
+    let all = format!(
+        "{}---\n{}---\n{}",
+        example("composition.yaml"),
+        example("claim.yaml"),
+        example("xrd.yaml")
+    );
+    let r = render(&all, &all, &all);
+    assert!(r.is_ok(), "{:#?}", r.problems);
+    assert_eq!(r.composed.len(), 2);
+}
+
+#[test]
+fn one_of_in_the_xrd_schema_is_enforced() {
+    // Crossplane keeps only the properties and required fields of spec itself, so the rule sits
+    // on a property.
+    let xrd = XRD.replace(
+        "              data: {type: object, x-kubernetes-preserve-unknown-fields: true}\n",
+        "              data:\n                type: object\n                x-kubernetes-preserve-unknown-fields: true\n                oneOf: [{required: [a]}, {required: [b]}]\n",
+    );
+    let c = composition("    []\n");
+    let claim = |data: &str| {
+        format!(
+            "apiVersion: example.org/v1\nkind: Thing\nmetadata: {{name: t}}\nspec: {{data: {data}}}\n"
+        )
+    };
+    let both = render(&xrd, &c, &claim("{a: 1, b: 2}"));
+    assert_eq!(
+        both.problems
+            .iter()
+            .map(|p| p.diagnostic.message.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "spec.data: Invalid value: \"object\": spec.data in body must validate one and only one schema (oneOf)"
+        ]
+    );
+    let one = render(&xrd, &c, &claim("{a: 1}"));
+    assert!(one.is_ok(), "{:#?}", one.problems);
+}

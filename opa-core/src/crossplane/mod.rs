@@ -75,14 +75,14 @@ pub use xrd::Xrd;
 use crate::diagnostic::{Diagnostic, Position, codes};
 use crate::yaml::{Limits, Node, parse_documents};
 
-/// The three inputs of a render, as YAML text.
+/// The three inputs of a render, as YAML text (each may hold other documents too).
 #[derive(Debug, Clone, Copy)]
 pub struct Inputs<'a> {
     /// The CompositeResourceDefinition (the first document of that kind is used).
     pub xrd: &'a str,
     /// The Composition (the first document of that kind is used).
     pub composition: &'a str,
-    /// The claim or composite resource (the first non-empty document).
+    /// The claim or composite resource (the first document of a kind the XRD defines).
     pub resource: &'a str,
 }
 
@@ -170,6 +170,22 @@ pub fn render_text(inputs: &Inputs<'_>) -> Result<Rendered, InputProblem> {
     let composition = find_document(inputs.composition, Some("Composition"))
         .and_then(|n| Composition::from_node(&n))
         .map_err(problem(Source::Composition))?;
-    let resource = find_document(inputs.resource, None).map_err(problem(Source::Resource))?;
+    let resource = find_resource(&xrd, inputs.resource).map_err(problem(Source::Resource))?;
     Ok(render(&xrd, &composition, &resource))
+}
+
+/// The claim or composite resource among the documents of `text`: the first one the XRD
+/// defines, else the first non-empty one (which is then refused by name).
+fn find_resource(xrd: &Xrd, text: &str) -> Result<Node, Diagnostic> {
+    let defined = parse_documents(text, &Limits::default())
+        .into_iter()
+        .filter_map(|d| d.root)
+        .find(|root| {
+            let field = |k: &str| root.get(k).and_then(Node::as_str).unwrap_or_default();
+            xrd.resolve(field("apiVersion"), field("kind")).is_some()
+        });
+    match defined {
+        Some(root) => Ok(root),
+        None => find_document(text, None),
+    }
 }

@@ -56,6 +56,14 @@ pub struct Schema {
     pub min_items: Option<u64>,
     /// `maxItems`.
     pub max_items: Option<u64>,
+    /// `allOf`: the value must validate against every schema.
+    pub all_of: Vec<Schema>,
+    /// `anyOf`: the value must validate against at least one schema.
+    pub any_of: Vec<Schema>,
+    /// `oneOf`: the value must validate against exactly one schema.
+    pub one_of: Vec<Schema>,
+    /// `not`: the value must not validate against the schema.
+    pub not: Option<Box<Schema>>,
 }
 
 impl Schema {
@@ -68,6 +76,12 @@ impl Schema {
         let bool_of = |k: &str| m.get(k).and_then(Value::as_bool).unwrap_or(false);
         let f64_of = |k: &str| m.get(k).and_then(Value::as_f64);
         let u64_of = |k: &str| m.get(k).and_then(Value::as_u64);
+        let list_of = |k: &str| -> Vec<Schema> {
+            m.get(k)
+                .and_then(Value::as_array)
+                .map(|l| l.iter().map(Schema::from_json).collect())
+                .unwrap_or_default()
+        };
         let properties = m
             .get("properties")
             .and_then(Value::as_object)
@@ -113,6 +127,10 @@ impl Schema {
             pattern: str_of("pattern"),
             min_items: u64_of("minItems"),
             max_items: u64_of("maxItems"),
+            all_of: list_of("allOf"),
+            any_of: list_of("anyOf"),
+            one_of: list_of("oneOf"),
+            not: m.get("not").map(|n| Box::new(Schema::from_json(n))),
         }
     }
 
@@ -349,6 +367,7 @@ fn validate_at(v: &Value, schema: &Schema, path: &DocPath, out: &mut Vec<Violati
     if v.is_null() {
         return;
     }
+    validate_combinators(v, schema, path, out);
     if let Some(values) = &schema.enum_values {
         if !values.iter().any(|e| values_equal(e, v)) {
             let supported: Vec<String> = values
@@ -466,6 +485,39 @@ fn validate_at(v: &Value, schema: &Schema, path: &DocPath, out: &mut Vec<Violati
             }
         }
         _ => {}
+    }
+}
+
+/// `allOf`, `anyOf`, `oneOf` and `not`, worded as the API server's validator words them.
+fn validate_combinators(v: &Value, schema: &Schema, path: &DocPath, out: &mut Vec<Violation>) {
+    let valid = |s: &Schema| {
+        let mut errors = Vec::new();
+        validate_at(v, s, path, &mut errors);
+        errors.is_empty()
+    };
+    let mut fail = |rule: &str| {
+        out.push(Violation {
+            code: codes::INVALID_VALUE,
+            path: path.clone(),
+            message: format!(
+                "{}: Invalid value: \"{}\": {} in body must {rule}",
+                path.kube(),
+                json_type(v),
+                path.kube()
+            ),
+        });
+    };
+    if !schema.all_of.is_empty() && !schema.all_of.iter().all(valid) {
+        fail("validate all the schemas (allOf)");
+    }
+    if !schema.any_of.is_empty() && !schema.any_of.iter().any(valid) {
+        fail("validate at least one schema (anyOf)");
+    }
+    if !schema.one_of.is_empty() && schema.one_of.iter().filter(|s| valid(s)).count() != 1 {
+        fail("validate one and only one schema (oneOf)");
+    }
+    if schema.not.as_deref().is_some_and(valid) {
+        fail("not validate the schema (not)");
     }
 }
 

@@ -539,3 +539,36 @@ fn policy_problems_are_diagnostics_with_positions() {
         .unwrap();
     assert!(kyverno::parse_policy(&cm).unwrap().is_none());
 }
+
+#[test]
+fn texts_in_problems_out_as_data() {
+    let broken_policy = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: p}\nspec:\n  rules:\n  - name: r\n    generate: {kind: ConfigMap, name: x, data: {}}\n";
+    let report = kyverno::apply_sources(&kyverno::ApplySources {
+        policies: &[ADD_QUOTA, broken_policy],
+        resources: &[
+            "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Namespace, metadata: {name: a}}\n- {apiVersion: v1, kind: Namespace, metadata: {name: b}}\n",
+            "a: [\n",
+        ],
+        existing: &[],
+        request: &RequestInfo::default(),
+    });
+    assert!(!report.valid);
+    assert_eq!(
+        report.results.len(),
+        4,
+        "2 rules × 2 namespaces of the List"
+    );
+    assert_eq!(report.generated.len(), 4);
+    let where_: Vec<(&str, usize, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.source, p.index, p.diagnostic.code))
+        .collect();
+    assert_eq!(
+        where_,
+        [
+            ("policy", 1, "missing-field"),
+            ("resource", 1, "yaml-syntax")
+        ]
+    );
+}

@@ -238,3 +238,30 @@ fn a_backstage_component_maps_to_a_valid_port_entity() {
     let location = json!({"apiVersion": "backstage.io/v1alpha1", "kind": "Location", "metadata": {"name": "x"}});
     assert!(from_backstage(&location).is_err());
 }
+
+#[test]
+fn texts_in_reports_out() {
+    let report = opa_core::port::validate_sources(
+        &[BLUEPRINTS, "identifier: system\ntitle: System again\n"],
+        &[
+            "identifier: a\nblueprint: service\nproperties: {language: Go}\nrelations: {system: s}\n",
+            "[{identifier: b, blueprint: service}]",
+        ],
+    );
+    assert!(!report.valid);
+    let problems: Vec<(&str, usize, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.source, p.index, p.diagnostic.code))
+        .collect();
+    assert_eq!(problems, [("blueprint", 1, codes::DUPLICATE_BLUEPRINT)]);
+    assert_eq!(report.entities.len(), 2);
+    assert!(report.entities[0].valid);
+    assert_eq!(report.entities[1].index, 1);
+    assert_eq!(
+        report.entities[1].errors.len(),
+        2,
+        "{:?}",
+        report.entities[1].errors
+    );
+}

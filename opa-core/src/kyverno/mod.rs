@@ -47,6 +47,7 @@ pub mod policy;
 pub mod request;
 pub mod resource;
 pub mod selector;
+pub mod sources;
 pub mod variables;
 pub mod wildcard;
 
@@ -54,3 +55,4 @@ pub use apply::{ApplyInput, ApplyReport, RuleResult, RuleStatus, apply};
 pub use policy::{Policy, PolicyKind, Rule, parse_policy};
 pub use request::{RequestInfo, UserInfo};
 pub use resource::ResourceRef;
+pub use sources::{ApplySources, SourceProblem, SourceReport, apply_sources};

@@ -23,6 +23,7 @@ mod entity;
 mod format;
 mod load;
 mod mapping;
+mod sources;
 mod validate;
 
 pub use blueprint::{Blueprint, BlueprintSchema, BlueprintSet, PropertySpec, RelationSpec};
@@ -30,4 +31,5 @@ pub use entity::PortEntity;
 pub use format::FORMATS;
 pub use load::{BlueprintFile, EntityDocument, blueprints_from_node, entities_from_node};
 pub use mapping::{blueprint_for_kind, from_backstage};
+pub use sources::{PortEntityReport, PortSourceProblem, PortSourceReport, validate_sources};
 pub use validate::{codes, validate_blueprints, validate_entity};

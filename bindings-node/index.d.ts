@@ -27,6 +27,49 @@ export declare class Catalog {
   check(): CatalogCheck
 }
 
+/** What applying the policies did. */
+export interface AppliedPolicies {
+  /** No text had a problem and no rule ended in error. */
+  valid: boolean
+  /** One entry per (resource, matching generate rule). */
+  results: Array<PolicyRuleResult>
+  /** Every generated resource, in order. */
+  generated: Array<any>
+  /** Problems in the texts. */
+  problems: Array<PolicySourceProblem>
+}
+
+/**
+ * Applies Kyverno generate policies (YAML texts of `ClusterPolicy`/`Policy`) to resources (YAML
+ * texts) and returns what they generate, as Kyverno would. Problems are data.
+ */
+export declare function applyPolicies(policies: Array<string>, resources: Array<string>, options?: ApplyPoliciesOptions | undefined | null): AppliedPolicies
+
+/** The requester and the operation the resources arrive with. */
+export interface ApplyPoliciesOptions {
+  /**
+   * YAML texts of resources that exist without triggering the rules (clone sources,
+   * ConfigMaps read by `context`, Namespaces for `namespaceSelector`).
+   */
+  existing?: Array<string>
+  /** `CREATE` (default), `UPDATE`, `DELETE` or `CONNECT`. */
+  operation?: string
+  /** The requesting user's name (`request.userInfo.username`). */
+  username?: string
+  /** The requesting user's groups. */
+  groups?: Array<string>
+  /** The requester's namespaced roles (`namespace:name`). */
+  roles?: Array<string>
+  /** The requester's cluster roles. */
+  clusterRoles?: Array<string>
+}
+
+/**
+ * Maps a Backstage entity to a Port entity with the blueprints of Port's Backstage
+ * integration. Throws an `Error` with code `invalid` when the kind has no blueprint.
+ */
+export declare function backstageToPort(entity: Record<string, any>): Record<string, any>
+
 /** What `check()` finds. */
 export interface CatalogCheck {
   /** Relation targets that are not in the catalog. */
@@ -121,6 +164,90 @@ export interface ParseEntityRefContext {
   defaultNamespace?: string
 }
 
+/** One generate rule that matched one resource. */
+export interface PolicyRuleResult {
+  /** The policy's name. */
+  policy: string
+  /** The policy's namespace, for a namespaced `Policy`. */
+  policyNamespace?: string
+  /** The rule's name. */
+  rule: string
+  /** The resource that triggered it. */
+  resource: ResourceId
+  /** `pass`, `skip` (preconditions not met) or `error`. */
+  status: string
+  /** What was generated, or why not. */
+  message: string
+  /** The rule's `synchronize`. */
+  synchronize: boolean
+  /** The rule's (or policy's) `generateExisting`. */
+  generateExisting: boolean
+  /** The resources it generated. */
+  generated: Array<any>
+}
+
+/** A problem in one of the YAML texts. */
+export interface PolicySourceProblem {
+  /** `policy`, `resource` or `existing`. */
+  source: string
+  /** The index of the text in its list. */
+  index: number
+  /** Stable kebab-case code. */
+  code: string
+  /** Dotted path in the document. */
+  path: string
+  /** What is wrong. */
+  message: string
+  /** 1-based line. */
+  line: number
+  /** 1-based column, in characters. */
+  column: number
+}
+
+/** The outcome of one entity. */
+export interface PortEntityResult {
+  /** The index of the entity text it is in. */
+  index: number
+  /** Its identifier. */
+  identifier?: string
+  /** Its blueprint. */
+  blueprint: string
+  /** Whether it was a Backstage entity, mapped first. */
+  fromBackstage: boolean
+  /** Whether it has no problem. */
+  valid: boolean
+  /** Its problems. */
+  errors: Array<PortProblem>
+}
+
+/** A problem, at its line and column in its text. */
+export interface PortProblem {
+  /** `blueprint` or `entity`: which list the text is in. */
+  source: string
+  /** The index of the text in its list. */
+  index: number
+  /** Stable kebab-case code (`unknown-blueprint`, `invalid-type`…). */
+  code: string
+  /** Dotted path (`properties.language`). */
+  path: string
+  /** What is wrong. */
+  message: string
+  /** 1-based line. */
+  line: number
+  /** 1-based column, in characters. */
+  column: number
+}
+
+/** What validating entities against blueprints found. */
+export interface PortValidation {
+  /** No text, blueprint or entity had a problem. */
+  valid: boolean
+  /** Problems of the blueprints and of unreadable texts. */
+  problems: Array<PortProblem>
+  /** One entry per entity. */
+  entities: Array<PortEntityResult>
+}
+
 /**
  * Renders a Crossplane claim (or composite resource) with its CompositeResourceDefinition and
  * Composition (YAML text each), as Crossplane v1.20's patch-and-transform would. Problems in
@@ -163,11 +290,69 @@ export interface RenderProblem {
  */
 export declare function renderTemplateString(text: string, values: Record<string, unknown>): string
 
+/** A resource's identity. */
+export interface ResourceId {
+  /** `apiVersion`. */
+  apiVersion: string
+  /** `kind`. */
+  kind: string
+  /** `metadata.namespace` (empty for cluster-scoped resources). */
+  namespace: string
+  /** `metadata.name`. */
+  name: string
+}
+
 /**
  * Prints a reference as `stringifyEntityRef` does: `kind:namespace/name`, kind and namespace
  * lowercased.
  */
 export declare function stringifyEntityRef(reference: EntityRefInput): string
+
+/** The resources a platform team hands out for a team's namespace request. */
+export declare function teamNamespace(request: TeamNamespaceRequest): TeamNamespace
+
+/** The resources of a team namespace. */
+export interface TeamNamespace {
+  /** Whether the request was valid. */
+  valid: boolean
+  /** `<team>-<environment>`. */
+  namespace: string
+  /**
+   * Namespace, ResourceQuota, LimitRange, NetworkPolicy, ClusterRole, RoleBinding,
+   * ServiceAccount (empty when the request is invalid).
+   */
+  resources: Array<any>
+  /** Problems of the request. */
+  problems: Array<TeamNamespaceProblem>
+}
+
+/** A problem of the request. */
+export interface TeamNamespaceProblem {
+  /** Stable kebab-case code. */
+  code: string
+  /** The input's field (`teamName`, `resourceQuota.cpuLimit`…). */
+  path: string
+  /** What is wrong. */
+  message: string
+}
+
+/** A team's request for a namespace, as the `opa:create-team-namespace` action takes it. */
+export interface TeamNamespaceRequest {
+  /** The team (a DNS label). */
+  teamName: string
+  /** `dev`, `staging` or `production`. */
+  environment: string
+  /** The namespace's quota. */
+  resourceQuota?: TeamQuota
+}
+
+/** The quota of a team namespace. */
+export interface TeamQuota {
+  /** CPU, a Kubernetes quantity (default `"4"`). */
+  cpuLimit?: string
+  /** Memory, a Kubernetes quantity (default `"8Gi"`). */
+  memoryLimit?: string
+}
 
 /**
  * Validates every document of a YAML text as Backstage's catalog would (same verdicts and
@@ -184,3 +369,9 @@ export interface ValidateInput {
   /** Also apply Roadie's stricter annotation rules. */
   strict?: boolean
 }
+
+/**
+ * Validates entities (YAML or JSON texts of Port entities, or of Backstage entities, which are
+ * mapped first) against blueprints (YAML or JSON texts). Problems are data.
+ */
+export declare function validatePortEntities(blueprints: Array<string>, entities: Array<string>): PortValidation

@@ -836,8 +836,12 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Catalog = nativeBinding.Catalog
+module.exports.applyPolicies = nativeBinding.applyPolicies
+module.exports.backstageToPort = nativeBinding.backstageToPort
 module.exports.parseEntityRef = nativeBinding.parseEntityRef
 module.exports.renderComposition = nativeBinding.renderComposition
 module.exports.renderTemplateString = nativeBinding.renderTemplateString
 module.exports.stringifyEntityRef = nativeBinding.stringifyEntityRef
+module.exports.teamNamespace = nativeBinding.teamNamespace
 module.exports.validate = nativeBinding.validate
+module.exports.validatePortEntities = nativeBinding.validatePortEntities

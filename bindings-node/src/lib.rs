@@ -10,11 +10,17 @@ mod catalog;
 mod convert;
 mod crossplane;
 mod entity;
+mod policy;
+mod port;
+mod rbac;
 mod template;
 mod validate;
 
 pub use catalog::*;
 pub use crossplane::*;
 pub use entity::*;
+pub use policy::*;
+pub use port::*;
+pub use rbac::*;
 pub use template::*;
 pub use validate::*;

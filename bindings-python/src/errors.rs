@@ -53,6 +53,11 @@ pub fn template_error(code: &str, message: &str) -> PyErr {
     with_code(TemplateError::new_err(message.to_string()), code)
 }
 
+/// An `OpaError` with this code.
+pub fn coded(code: &str, message: &str) -> PyErr {
+    with_code(OpaError::new_err(message.to_string()), code)
+}
+
 fn with_code(err: PyErr, code: &str) -> PyErr {
     Python::attach(|py| {
         let _ = err.value(py).setattr("code", code);

@@ -8,6 +8,9 @@ mod catalog;
 mod crossplane;
 mod entity;
 mod errors;
+mod policy;
+mod port;
+mod rbac;
 mod template;
 mod validate;
 
@@ -22,5 +25,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     catalog::register(m)?;
     template::register(m)?;
     crossplane::register(m)?;
+    policy::register(m)?;
+    rbac::register(m)?;
+    port::register(m)?;
     Ok(())
 }

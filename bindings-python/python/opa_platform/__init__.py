@@ -17,11 +17,15 @@ from ._native import (
     OpaError,
     Relation,
     TemplateError,
+    apply_policies,
+    backstage_to_port,
     parse_entity_ref,
     render_composition,
     render_template_string,
     stringify_entity_ref,
+    team_namespace,
     validate,
+    validate_port_entities,
 )
 
 __all__ = [
@@ -37,9 +41,13 @@ __all__ = [
     "OpaError",
     "Relation",
     "TemplateError",
+    "apply_policies",
+    "backstage_to_port",
     "parse_entity_ref",
     "render_composition",
     "render_template_string",
     "stringify_entity_ref",
+    "team_namespace",
     "validate",
+    "validate_port_entities",
 ]

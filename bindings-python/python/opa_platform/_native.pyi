@@ -16,11 +16,15 @@ __all__ = [
     "OpaError",
     "Relation",
     "TemplateError",
+    "apply_policies",
+    "backstage_to_port",
     "parse_entity_ref",
     "render_composition",
     "render_template_string",
     "stringify_entity_ref",
+    "team_namespace",
     "validate",
+    "validate_port_entities",
 ]
 
 class OpaError(ValueError):
@@ -147,4 +151,50 @@ def render_composition(xrd: str, composition: str, resource: str) -> dict[str, A
     Returns ``{"valid", "resources", "problems", "warnings"}``: the composite resource then the
     composed resources, and problems as ``{source, code, path, message, line, column}``.
     """
+    ...
+
+def apply_policies(
+    policies: list[str],
+    resources: list[str],
+    *,
+    existing: list[str] = ...,
+    operation: str = ...,
+    username: str = ...,
+    groups: list[str] = ...,
+    roles: list[str] = ...,
+    cluster_roles: list[str] = ...,
+) -> dict[str, Any]:
+    """Applies Kyverno generate policies (YAML texts) to resources (YAML texts).
+
+    Returns ``{"valid", "results", "generated", "problems"}``: one result per (resource,
+    matching generate rule) with ``{policy, rule, resource, status, message, synchronize,
+    generateExisting, generated}``, every generated resource, and problems in the texts as
+    ``{source, index, code, path, message, line, column}``.
+    """
+    ...
+
+def team_namespace(
+    team_name: str,
+    environment: str,
+    *,
+    cpu_limit: str = ...,
+    memory_limit: str = ...,
+) -> dict[str, Any]:
+    """The resources of a team namespace: ``{"valid", "namespace", "resources", "problems"}``.
+
+    ``cpu_limit`` defaults to ``"4"`` and ``memory_limit`` to ``"8Gi"``; ``operation`` of
+    :func:`apply_policies` to ``"CREATE"``.
+    """
+    ...
+
+def validate_port_entities(blueprints: list[str], entities: list[str]) -> dict[str, Any]:
+    """Validates Port (or Backstage) entities against Port blueprints (YAML or JSON texts).
+
+    Returns ``{"valid", "problems", "entities"}``; each entity is ``{index, identifier,
+    blueprint, fromBackstage, valid, errors}``.
+    """
+    ...
+
+def backstage_to_port(entity: dict[str, Any]) -> dict[str, Any]:
+    """Maps a Backstage entity to a Port entity; raises ``OpaError`` (code ``invalid``)."""
     ...

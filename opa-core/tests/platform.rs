@@ -194,3 +194,15 @@ fn membership_from_the_catalog_relations() {
         &r("group:default/team-payments")
     ));
 }
+
+#[test]
+fn an_index_of_a_loaded_catalog() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/platform");
+    let catalog =
+        opa_core::catalog::Catalog::load(&[dir], opa_core::catalog::LoadOptions::default())
+            .unwrap();
+    let index = EntityIndex::from_catalog(&catalog);
+    assert_eq!(index.len(), catalog.len());
+    let resolved = resolve_environment(&index, &r("awsenvironment:default/qa")).unwrap();
+    assert_eq!(resolved.env_providers.len(), 2);
+}

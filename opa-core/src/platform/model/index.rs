@@ -52,6 +52,18 @@ impl EntityIndex {
         Some(r)
     }
 
+    /// An index of a [`Catalog`](crate::catalog::Catalog)'s entities (loaded with
+    /// `keep_sources`, the default; entities whose document is not kept are left out), so the
+    /// platform model and operations read a discovered catalog.
+    pub fn from_catalog(catalog: &crate::catalog::Catalog) -> Self {
+        Self::new(
+            catalog
+                .entities()
+                .filter_map(|e| e.document())
+                .map(|node| node.to_json()),
+        )
+    }
+
     /// Adds every entity of a YAML stream; returns the documents that could not be parsed.
     pub fn add_yaml(&mut self, text: &str) -> Vec<Diagnostic> {
         let mut problems = Vec::new();

@@ -572,3 +572,53 @@ fn texts_in_problems_out_as_data() {
         ]
     );
 }
+
+/// Kyverno's `test/cli/test-generate/create-default-pdb`: a namespaced Policy, and a variable
+/// that is a whole object.
+#[test]
+fn kyverno_cli_case_create_default_pdb() {
+    let policy = "apiVersion: kyverno.io/v1\nkind: Policy\nmetadata:\n  name: create-default-pdb\n  namespace: hello-world\nspec:\n  rules:\n  - name: create-default-pdb\n    match:\n      resources:\n        kinds:\n        - Deployment\n    generate:\n      apiVersion: policy/v1\n      kind: PodDisruptionBudget\n      name: \"{{request.object.metadata.name}}-default-pdb\"\n      namespace: \"{{request.object.metadata.namespace}}\"\n      data:\n        spec:\n          minAvailable: 1\n          selector:\n            matchLabels:\n              \"{{request.object.metadata.labels}}\"\n";
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx-deployment\n  namespace: hello-world\n  labels:\n    app: nginx\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: nginx\n";
+    let report = run(policy, deployment, "", &RequestInfo::default());
+    assert_eq!(
+        fixup(report.results[0].generated[0].clone()),
+        expected(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: nginx-deployment-default-pdb\n  namespace: hello-world\nspec:\n  minAvailable: 1\n  selector:\n    matchLabels:\n      app: nginx\n"
+        )
+    );
+}
+
+/// Kyverno's `test/cli/test-generate/variable-target-offline`: the target's apiVersion and kind
+/// come from variables.
+#[test]
+fn kyverno_cli_case_variable_target_offline() {
+    let policy = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: offline-variable-target\nspec:\n  rules:\n  - name: generate-variable-target\n    match:\n      any:\n      - resources:\n          kinds:\n          - Namespace\n    generate:\n      apiVersion: \"{{ request.object.metadata.labels.targetApiVersion }}\"\n      kind: \"{{ request.object.metadata.labels.targetKind }}\"\n      name: generated-config\n      namespace: \"{{ request.object.metadata.name }}\"\n      data:\n        data:\n          authorized: \"true\"\n";
+    let ns = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: offline-author-check\n  labels:\n    targetApiVersion: v1\n    targetKind: ConfigMap\n";
+    let report = run(policy, ns, "", &RequestInfo::default());
+    assert_eq!(
+        fixup(report.results[0].generated[0].clone()),
+        expected(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: generated-config\n  namespace: offline-author-check\ndata:\n  authorized: \"true\"\n"
+        )
+    );
+}
+
+/// Kyverno's `test/cli/test-generate/namespaced-reference-name`: a `$( )` reference to another
+/// field, resolved before variables.
+#[test]
+fn kyverno_cli_case_namespaced_reference_name() {
+    let policy = "apiVersion: kyverno.io/v1\nkind: Policy\nmetadata:\n  name: namespaced-reference-name\n  namespace: tenant\nspec:\n  rules:\n  - name: generate-configmap\n    match:\n      any:\n      - resources:\n          kinds:\n          - ConfigMap\n          names:\n          - reference-trigger\n    generate:\n      apiVersion: v1\n      kind: ConfigMap\n      name: \"$(./../data/data/target)-generated\"\n      namespace: tenant\n      data:\n        data:\n          target: \"{{request.object.metadata.name}}\"\n";
+    let cm = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: reference-trigger\n  namespace: tenant\n";
+    let report = run(policy, cm, "", &RequestInfo::default());
+    assert_eq!(
+        report.results.len(),
+        1,
+        "the generated ConfigMap is not a trigger"
+    );
+    assert_eq!(
+        fixup(report.results[0].generated[0].clone()),
+        expected(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: reference-trigger-generated\n  namespace: tenant\ndata:\n  target: reference-trigger\n"
+        )
+    );
+}

@@ -10,6 +10,7 @@ use super::conditions::preconditions_hold;
 use super::context::{load_entries, request_context};
 use super::generate::{Origin, Target, produce};
 use super::matching::{MatchInput, rule_matches};
+use super::references::substitute_references;
 use super::request::RequestInfo;
 use super::resource::{ResourceRef, str_at, string_map};
 use super::variables::{Missing, VariableContext};
@@ -251,6 +252,8 @@ fn generate_pattern(
             map.remove(key);
         }
     }
+    let pattern = substitute_references(&pattern)
+        .map_err(|e| format!("variable substitution failed: {e}"))?;
     let substituted = ctx
         .substitute(&pattern, path, Missing::Fail)
         .map_err(|e| format!("variable substitution failed: {e}"))?;

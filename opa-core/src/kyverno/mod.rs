@@ -44,6 +44,7 @@ pub mod generate;
 pub mod jmespath;
 pub mod matching;
 pub mod policy;
+pub mod references;
 pub mod request;
 pub mod resource;
 pub mod selector;

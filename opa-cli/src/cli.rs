@@ -52,6 +52,27 @@ pub enum Command {
     /// CI/CD pipelines of apps.
     #[command(subcommand)]
     Pipeline(PipelineCommand),
+    /// The configuration file, opa.yaml.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+/// `opa config …` commands.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Check a configuration file against its schema; exit 1 when it has problems.
+    Check(ConfigCheckArgs),
+}
+
+/// Arguments of `opa config check`.
+#[derive(Debug, clap::Args)]
+pub struct ConfigCheckArgs {
+    /// The file (default: --config, else ./opa.yaml).
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Output format (json: `{file, valid, problems}`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `opa pipeline …` commands.

@@ -235,3 +235,24 @@ fn listing_a_missing_audit_log_creates_nothing() {
     assert_eq!(text(&out.stdout), "no audit records\n");
     assert!(!dir.path().join(".opa").exists());
 }
+
+#[test]
+fn config_check() {
+    let dir = site();
+    let d = dir.path();
+    let ok = opa(d, &["config", "check"]);
+    assert!(ok.status.success(), "{}", text(&ok.stdout));
+    std::fs::write(d.join("bad.yaml"), "audit:\n  kind: dynamo\n").unwrap();
+    let bad = opa(d, &["config", "check", "bad.yaml"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stdout)
+            .starts_with("bad.yaml:2:3: error[invalid-value]: audit: unknown variant `dynamo`"),
+        "{}",
+        text(&bad.stdout)
+    );
+    assert_eq!(
+        opa(d, &["config", "check", "missing.yaml"]).status.code(),
+        Some(2)
+    );
+}

@@ -4,6 +4,7 @@ mod app_operate;
 mod audit_list;
 mod catalog_check;
 mod catalog_graph;
+mod config_check;
 mod pipeline_generate;
 mod platform_backends;
 mod policy_apply;
@@ -15,8 +16,8 @@ mod validate;
 use std::process::ExitCode;
 
 use crate::cli::{
-    AuditCommand, CatalogCommand, Cli, Command, PipelineCommand, PolicyCommand, PortCommand,
-    RbacCommand, RenderCommand,
+    AuditCommand, CatalogCommand, Cli, Command, ConfigCommand, PipelineCommand, PolicyCommand,
+    PortCommand, RbacCommand, RenderCommand,
 };
 
 /// Runs the parsed command line.
@@ -31,6 +32,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(RenderCommand::Composition(args)) => render_composition::run(&args),
         Command::App(command) => app_operate::run(cli.config.as_deref(), command),
         Command::Audit(AuditCommand::List(args)) => audit_list::run(cli.config.as_deref(), &args),
+        Command::Config(ConfigCommand::Check(args)) => {
+            config_check::run(cli.config.as_deref(), &args)
+        }
         Command::Pipeline(PipelineCommand::Generate(args)) => {
             pipeline_generate::run(cli.config.as_deref(), &args)
         }

@@ -193,6 +193,54 @@ impl PlatformSettings {
     }
 }
 
+/// The top-level sections of `opa.yaml` OPA-rs knows.
+pub const KNOWN_SECTIONS: &[&str] = &["integrations", "urlRewrites", "cloud", "audit", "platform"];
+
+/// Checks a configuration file's text: YAML syntax, a mapping at the root, known top-level
+/// sections, and the `cloud`, `audit` and `platform` sections against their schema. Problems are
+/// diagnostics (`yaml-syntax`, `unknown-field`, `invalid-value`) at the section's key.
+pub fn check_config(text: &str) -> Vec<crate::Diagnostic> {
+    use crate::diagnostic::Diagnostic;
+    use crate::yaml::{Limits, parse_single};
+    let root = match parse_single(text, &Limits::default()) {
+        Ok(Some(root)) => root,
+        Ok(None) => return Vec::new(),
+        Err(d) => return vec![d],
+    };
+    let Some(map) = root.as_map() else {
+        return vec![Diagnostic::new(
+            "invalid-value",
+            "",
+            format!(
+                "the configuration must be a mapping of sections, found {}",
+                root.type_name()
+            ),
+            root.pos,
+        )];
+    };
+    let mut out = Vec::new();
+    for (key, value) in map.iter() {
+        let name = key.key_string();
+        if !KNOWN_SECTIONS.contains(&name.as_str()) {
+            out.push(Diagnostic::new(
+                "unknown-field",
+                name.clone(),
+                format!(
+                    "unknown section \"{name}\"; the sections are {}",
+                    KNOWN_SECTIONS.join(", ")
+                ),
+                key.pos,
+            ));
+            continue;
+        }
+        let single = serde_json::json!({ name.clone(): value.to_json() });
+        if let Err(message) = PlatformSettings::from_config(&single, ".") {
+            out.push(Diagnostic::new("invalid-value", name, message, value.pos));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +280,20 @@ mod tests {
                 .kind,
             CloudKind::Local
         );
+    }
+
+    #[test]
+    fn checks_a_file() {
+        assert!(check_config("cloud: {kind: local}\naudit:\n  kind: sqlite\n").is_empty());
+        let d = check_config("cloud:\n  kind: gcp\nclowd: {}\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!((d[0].code, d[0].line, d[0].column), ("invalid-value", 2, 3));
+        assert!(d[0].message.contains("unknown variant `gcp`"));
+        assert_eq!(
+            (d[1].code, d[1].path.as_str(), d[1].line),
+            ("unknown-field", "clowd", 3)
+        );
+        assert_eq!(check_config("cloud: [\n")[0].code, "yaml-syntax");
+        assert_eq!(check_config("- a\n")[0].code, "invalid-value");
     }
 }

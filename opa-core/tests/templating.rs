@@ -605,6 +605,25 @@ fn runaway_templates_stop_with_limit_exceeded() {
         let err = engine.render_str(template, &ctx).expect_err(template);
         assert_eq!(err.code(), "limit-exceeded", "{template}: {err}");
     }
+    // Arrays that share their elements grow exponentially when printed or dumped; values
+    // wrapped in literals again and again nest without bound.
+    let small_output = TemplateEngine::new(RenderLimits {
+        max_output_bytes: 1 << 20,
+        ..RenderLimits::default()
+    });
+    let doubling = "{% set x = [1] %}{% for i in range(60) %}{% set x = [x, x] %}{% endfor %}";
+    for template in [
+        format!("{doubling}${{{{ x }}}}"),
+        format!("{doubling}${{{{ x | dump }}}}"),
+        format!("{doubling}${{{{ x | parseEntityRef }}}}"),
+        "{% set x = 1 %}{% for i in range(100000) %}{% set x = [x] %}{% endfor %}${{ x | length }}"
+            .to_string(),
+        "{% set x = 1 %}{% for i in range(100000) %}{% set x = {a: x} %}{% endfor %}${{ x | dump }}"
+            .to_string(),
+    ] {
+        let err = small_output.render_str(&template, &ctx).expect_err(&template);
+        assert_eq!(err.code(), "limit-exceeded", "{template}: {err}");
+    }
     let deep = format!("${{{{ {}1{} }}}}", "(".repeat(500), ")".repeat(500));
     assert_eq!(
         engine.render_str(&deep, &ctx).unwrap_err().code(),

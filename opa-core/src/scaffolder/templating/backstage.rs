@@ -28,11 +28,14 @@ pub(crate) fn default_host_kinds() -> Vec<(String, String)> {
     .collect()
 }
 
-/// Crosses the sandbox boundary: what a filter argument looks like once it is JSON.
-fn bridged(v: &Value) -> Value {
-    match to_json(v) {
-        Some(json) => Value::from(&json),
-        None => Value::Null,
+/// Crosses the sandbox boundary: what a value looks like once it is JSON.
+fn bridged(r: &Renderer<'_>, v: &Value) -> R<Value> {
+    // A million nodes: far beyond any real filter argument, small enough to stop shared arrays.
+    let mut budget = 1_000_000;
+    match to_json(v, &mut budget) {
+        Ok(Some(json)) => Ok(Value::from(&json)),
+        Ok(None) => Ok(Value::Null),
+        Err(_) => r.check_len(usize::MAX).map(|()| Value::Null),
     }
 }
 
@@ -43,8 +46,11 @@ pub(crate) fn apply(
     args: &[Value],
     pos: usize,
 ) -> R<Value> {
-    let target = bridged(target);
-    let arg0 = args.first().map(bridged).unwrap_or(Value::Undefined);
+    let target = bridged(r, target)?;
+    let arg0 = match args.first() {
+        Some(a) => bridged(r, a)?,
+        None => Value::Undefined,
+    };
     let result = match name {
         "parseRepoUrl" => parse_repo_url(r, &target).map(|spec| spec.to_value()),
         "projectSlug" => parse_repo_url(r, &target).map(|spec| {
@@ -59,7 +65,7 @@ pub(crate) fn apply(
     };
     match result {
         Ok(Value::Undefined) => Err(r.error(pos, "\"undefined\" is not valid JSON")),
-        Ok(v) => Ok(bridged(&v)),
+        Ok(v) => bridged(r, &v),
         Err(message) => Err(r.error(pos, message)),
     }
 }
@@ -204,7 +210,9 @@ fn parse_entity_ref(reference: &Value, context: &Value) -> Result<Value, String>
         ),
     };
     let textual = || {
-        super::filters::json_stringify(reference, &Value::Undefined)
+        super::filters::json_stringify(reference, &Value::Undefined, 1 << 20)
+            .ok()
+            .flatten()
             .unwrap_or_else(|| "undefined".to_string())
     };
     let check = |v: &Option<String>, what: &str| -> Result<String, String> {

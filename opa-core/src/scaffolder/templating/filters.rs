@@ -8,7 +8,7 @@ use super::backstage;
 use super::methods::{member, object};
 use super::render::{R, Renderer, compare};
 use super::value::{
-    Value, is_js_space, js_object, parse_float_prefix, parse_int_prefix, write_js_number,
+    TooLarge, Value, is_js_space, js_object, parse_float_prefix, parse_int_prefix, write_js_number,
 };
 
 use super::render::Kwargs;
@@ -42,7 +42,7 @@ pub(crate) fn apply(
             &kwargs,
         ),
         "int" => by_name(&["default", "base"], &mut args, &kwargs),
-        _ if !kwargs.is_empty() => args.push(Value::Object(Rc::new(js_object(kwargs)))),
+        _ if !kwargs.is_empty() => args.push(Value::object(js_object(kwargs))),
         _ => {}
     }
     let a = |i: usize| args.get(i).cloned().unwrap_or(Value::Undefined);
@@ -144,17 +144,13 @@ pub(crate) fn apply(
                     .collect(),
             )
         }
-        "dump" => match json_stringify(&target, &a(0)) {
-            Some(s) => {
-                r.check_len(s.len())?;
-                Value::string(s)
+        "dump" | "jsonify" if name == "dump" || r.compat => {
+            match json_stringify(&target, &a(0), r.limits.max_output_bytes) {
+                Ok(Some(s)) => Value::string(s),
+                Ok(None) => Value::Undefined,
+                Err(TooLarge) => return r.check_len(usize::MAX).map(|()| Value::Undefined),
             }
-            None => Value::Undefined,
-        },
-        "jsonify" if r.compat => match json_stringify(&target, &a(0)) {
-            Some(s) => Value::string(s),
-            None => Value::Undefined,
-        },
+        }
         "escape" | "e" | "forceescape" => {
             let s = if target.is_nullish() {
                 String::new()
@@ -194,12 +190,12 @@ pub(crate) fn apply(
                     None => groups.push((key, vec![item])),
                 }
             }
-            Value::Object(Rc::new(js_object(
+            Value::object(js_object(
                 groups
                     .into_iter()
                     .map(|(k, v)| (k, Value::array(v)))
                     .collect(),
-            )))
+            ))
         }
         "indent" => {
             let s = normalize(target, "");
@@ -890,79 +886,102 @@ pub(crate) fn encode_uri_component(s: &str) -> String {
     out
 }
 
-/// `JSON.stringify(value, null, spaces)`; `None` where JavaScript returns `undefined`.
-pub(crate) fn json_stringify(value: &Value, spaces: &Value) -> Option<String> {
+/// `JSON.stringify(value, null, spaces)`; `Ok(None)` where JavaScript returns `undefined`,
+/// `Err` once the text grows past `limit` bytes.
+pub(crate) fn json_stringify(
+    value: &Value,
+    spaces: &Value,
+    limit: usize,
+) -> Result<Option<String>, TooLarge> {
     let indent: String = match spaces {
         Value::Num(n) if *n >= 1.0 => " ".repeat(n.min(10.0) as usize),
         Value::Str(s) => s.chars().take(10).collect(),
         _ => String::new(),
     };
     let mut out = String::new();
-    if write_json(value, &indent, 0, &mut out) {
-        Some(out)
-    } else {
-        None
-    }
+    let json = JsonWriter {
+        indent: &indent,
+        limit,
+    };
+    Ok(json.write(value, 0, &mut out)?.then_some(out))
 }
 
-fn write_json(value: &Value, indent: &str, level: usize, out: &mut String) -> bool {
-    match value {
-        Value::Undefined | Value::Func(_) => return false,
-        Value::Null => out.push_str("null"),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Num(n) => {
-            if n.is_finite() {
-                write_js_number(*n, out);
-            } else {
-                out.push_str("null");
-            }
-        }
-        Value::Str(s) => write_json_string(s, out),
-        Value::Regex(_) => out.push_str("{}"),
-        Value::Array(items) => {
-            if items.is_empty() {
-                out.push_str("[]");
-                return true;
-            }
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                newline(indent, level + 1, out);
-                if !write_json(item, indent, level + 1, out) {
+struct JsonWriter<'a> {
+    indent: &'a str,
+    limit: usize,
+}
+
+impl JsonWriter<'_> {
+    /// Writes a value; `Ok(false)` for what JSON leaves out (`undefined`, functions).
+    fn write(&self, value: &Value, level: usize, out: &mut String) -> Result<bool, TooLarge> {
+        let indent = self.indent;
+        match value {
+            Value::Undefined | Value::Func(_) => return Ok(false),
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Num(n) => {
+                if n.is_finite() {
+                    write_js_number(*n, out);
+                } else {
                     out.push_str("null");
                 }
             }
-            newline(indent, level, out);
-            out.push(']');
-        }
-        Value::Object(map) => {
-            let mut first = true;
-            out.push('{');
-            for (k, v) in map.iter() {
-                if matches!(v, Value::Undefined | Value::Func(_)) {
-                    continue;
+            Value::Str(s) => write_json_string(s, out),
+            Value::Regex(_) => out.push_str("{}"),
+            Value::Array(items) => {
+                if items.is_empty() {
+                    out.push_str("[]");
+                    return Ok(true);
+                }
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    newline(indent, level + 1, out);
+                    if !self.write(item, level + 1, out)? {
+                        out.push_str("null");
+                    }
+                    if out.len() > self.limit {
+                        return Err(TooLarge);
+                    }
+                }
+                newline(indent, level, out);
+                out.push(']');
+            }
+            Value::Object(map) => {
+                let mut first = true;
+                out.push('{');
+                for (k, v) in map.iter() {
+                    if matches!(v, Value::Undefined | Value::Func(_)) {
+                        continue;
+                    }
+                    if !first {
+                        out.push(',');
+                    }
+                    first = false;
+                    newline(indent, level + 1, out);
+                    write_json_string(k, out);
+                    out.push(':');
+                    if !indent.is_empty() {
+                        out.push(' ');
+                    }
+                    self.write(v, level + 1, out)?;
+                    if out.len() > self.limit {
+                        return Err(TooLarge);
+                    }
                 }
                 if !first {
-                    out.push(',');
+                    newline(indent, level, out);
                 }
-                first = false;
-                newline(indent, level + 1, out);
-                write_json_string(k, out);
-                out.push(':');
-                if !indent.is_empty() {
-                    out.push(' ');
-                }
-                write_json(v, indent, level + 1, out);
+                out.push('}');
             }
-            if !first {
-                newline(indent, level, out);
-            }
-            out.push('}');
         }
+        if out.len() > self.limit {
+            return Err(TooLarge);
+        }
+        Ok(true)
     }
-    true
 }
 
 fn newline(indent: &str, level: usize, out: &mut String) {

@@ -406,7 +406,7 @@ fn string_method(
 fn array_method(
     r: &mut Renderer<'_>,
     receiver: &Value,
-    items: &Rc<Vec<Value>>,
+    items: &Rc<super::value::Array>,
     name: &str,
     args: &[Value],
 ) -> R<Value> {
@@ -575,7 +575,7 @@ pub(crate) fn slice_lookup(
 
 /// Builds an object value from string keys (for filters that return objects).
 pub(crate) fn object(entries: Vec<(&str, Value)>) -> Value {
-    Value::Object(Rc::new(js_object(
+    Value::object(js_object(
         entries.into_iter().map(|(k, v)| (Rc::from(k), v)).collect(),
-    )))
+    ))
 }

@@ -354,7 +354,7 @@ fn may_have_tags(text: &str) -> bool {
 /// The render context: the top-level keys of a JSON object.
 fn context_object(ctx: &serde_json::Value) -> Object {
     match Value::from(ctx) {
-        Value::Object(map) => Rc::try_unwrap(map).unwrap_or_else(|rc| (*rc).clone()),
+        Value::Object(map) => value::Obj::into_map(map),
         _ => Object::default(),
     }
 }

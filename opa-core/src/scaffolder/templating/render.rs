@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use super::ast::{Args, BinOp, CmpOp, Expr, ExprKind, Macro, Node, SetValue};
 use super::lexer::line_col;
-use super::value::{Func, Object, Value, js_object};
+use super::value::{Func, MAX_VALUE_DEPTH, Object, Value, js_object};
 use super::{EngineConfig, RenderLimits, TemplateError, filters, is_tests, methods};
 
 pub(crate) type R<T> = Result<T, TemplateError>;
@@ -105,6 +105,18 @@ impl<'a> Renderer<'a> {
         Ok(())
     }
 
+    /// Refuses values nested deeper than [`MAX_VALUE_DEPTH`] (only literals wrapping literals
+    /// again and again get there).
+    pub(crate) fn check_depth(&self, value: Value) -> R<Value> {
+        if value.depth() > MAX_VALUE_DEPTH {
+            return Err(TemplateError::LimitExceeded {
+                limit: "value nesting depth",
+                max: u64::from(MAX_VALUE_DEPTH),
+            });
+        }
+        Ok(value)
+    }
+
     fn count_iteration(&mut self) -> R<()> {
         self.iterations += 1;
         if self.iterations > self.limits.max_loop_iterations {
@@ -138,8 +150,9 @@ impl<'a> Renderer<'a> {
             }
             Node::Output(expr) => {
                 let value = self.eval(expr)?;
-                value.write_output(out);
-                self.check_len(out.len())?;
+                if !value.write_output(out, self.limits.max_output_bytes) {
+                    self.check_len(usize::MAX)?;
+                }
             }
             Node::If { cond, body, else_ } => {
                 if self.eval(cond)?.truthy() {
@@ -188,8 +201,9 @@ impl<'a> Renderer<'a> {
                 let (positional, keyword) = self.eval_args(args)?;
                 let value =
                     filters::apply(self, name, Value::string(buf), positional, keyword, *pos)?;
-                value.write_output(out);
-                self.check_len(out.len())?;
+                if !value.write_output(out, self.limits.max_output_bytes) {
+                    self.check_len(usize::MAX)?;
+                }
             }
             Node::Macro(m) => {
                 self.set_var(&m.name, Value::Func(Rc::new(Func::Macro(m.clone()))), false);
@@ -333,7 +347,7 @@ impl<'a> Renderer<'a> {
         for (k, v) in self.loop_keys.iter().zip(values) {
             map.insert(k.clone(), v);
         }
-        self.set_local("loop", Value::Object(Rc::new(map)));
+        self.set_local("loop", Value::object(map));
     }
 
     /// Sets a variable in the innermost frame.
@@ -444,14 +458,14 @@ impl<'a> Renderer<'a> {
                 for item in items {
                     values.push(self.eval(item)?);
                 }
-                Value::array(values)
+                self.check_depth(Value::array(values))?
             }
             ExprKind::Dict(pairs) => {
                 let mut entries = Vec::with_capacity(pairs.len());
                 for (k, v) in pairs {
                     entries.push((k.clone(), self.eval(v)?));
                 }
-                Value::Object(Rc::new(js_object(entries)))
+                self.check_depth(Value::object(js_object(entries)))?
             }
             ExprKind::Group(items) => {
                 let mut last = Value::Undefined;

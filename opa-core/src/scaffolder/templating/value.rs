@@ -15,6 +15,48 @@ use indexmap::IndexMap;
 /// lookups are the hot path of a render).
 pub(crate) type Object = IndexMap<Rc<str>, Value, hashbrown::DefaultHashBuilder>;
 
+/// How deeply values may nest. JSON contexts are at most 128 deep (serde_json's limit); a
+/// template can nest further only by wrapping a value in a literal again and again, which the
+/// renderer stops here, so printing, comparing and dropping values never recurse without bound.
+pub(crate) const MAX_VALUE_DEPTH: u16 = 256;
+
+/// The most bytes converting one value to a string may write when no render limit applies
+/// (arrays that share elements can be exponentially large when printed).
+const JS_STRING_CAP: usize = 1 << 28;
+
+/// An array, with how deeply it nests.
+pub(crate) struct Array {
+    items: Vec<Value>,
+    pub depth: u16,
+}
+
+impl std::ops::Deref for Array {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.items
+    }
+}
+
+/// An object, with how deeply it nests.
+pub(crate) struct Obj {
+    map: Object,
+    pub depth: u16,
+}
+
+impl std::ops::Deref for Obj {
+    type Target = Object;
+    fn deref(&self) -> &Object {
+        &self.map
+    }
+}
+
+impl Obj {
+    /// The properties, copied when the object is shared.
+    pub(crate) fn into_map(this: Rc<Obj>) -> Object {
+        Rc::try_unwrap(this).map_or_else(|rc| rc.map.clone(), |o| o.map)
+    }
+}
+
 /// A value inside a render: JSON plus `undefined`, functions and helpers.
 #[derive(Clone)]
 pub(crate) enum Value {
@@ -23,8 +65,8 @@ pub(crate) enum Value {
     Bool(bool),
     Num(f64),
     Str(Rc<str>),
-    Array(Rc<Vec<Value>>),
-    Object(Rc<Object>),
+    Array(Rc<Array>),
+    Object(Rc<Obj>),
     Func(Rc<Func>),
     Regex(Rc<JsRegex>),
 }
@@ -65,7 +107,22 @@ impl Value {
     }
 
     pub(crate) fn array(items: Vec<Value>) -> Value {
-        Value::Array(Rc::new(items))
+        let depth = 1 + items.iter().map(Value::depth).max().unwrap_or(0);
+        Value::Array(Rc::new(Array { items, depth }))
+    }
+
+    pub(crate) fn object(map: Object) -> Value {
+        let depth = 1 + map.values().map(Value::depth).max().unwrap_or(0);
+        Value::Object(Rc::new(Obj { map, depth }))
+    }
+
+    /// How many arrays and objects nest in this value.
+    pub(crate) fn depth(&self) -> u16 {
+        match self {
+            Value::Array(a) => a.depth,
+            Value::Object(o) => o.depth,
+            _ => 0,
+        }
     }
 
     pub(crate) fn is_undefined(&self) -> bool {
@@ -101,8 +158,13 @@ impl Value {
         out
     }
 
-    /// Appends JavaScript's `String(value)`.
+    /// Appends JavaScript's `String(value)` (at most a quarter GiB of it).
     pub(crate) fn write_js_string(&self, out: &mut String) {
+        let _ = self.write_js(out, JS_STRING_CAP);
+    }
+
+    /// Appends JavaScript's `String(value)`; `false` once `out` grows past `limit`.
+    fn write_js(&self, out: &mut String, limit: usize) -> bool {
         match self {
             Value::Undefined => out.push_str("undefined"),
             Value::Null => out.push_str("null"),
@@ -114,8 +176,11 @@ impl Value {
                     if i > 0 {
                         out.push(',');
                     }
-                    if !item.is_nullish() {
-                        item.write_js_string(out);
+                    if !item.is_nullish() && !item.write_js(out, limit) {
+                        return false;
+                    }
+                    if out.len() > limit {
+                        return false;
                     }
                 }
             }
@@ -128,14 +193,19 @@ impl Value {
                 _ => out.push_str("function () { [native code] }"),
             },
         }
+        out.len() <= limit
     }
 
-    /// What `${{ value }}` prints: `undefined` and `null` print nothing.
-    pub(crate) fn write_output(&self, out: &mut String) {
+    /// What `${{ value }}` prints (`undefined` and `null` print nothing); `false` once `out`
+    /// grows past `limit`.
+    pub(crate) fn write_output(&self, out: &mut String, limit: usize) -> bool {
         match self {
-            Value::Undefined | Value::Null => {}
-            Value::Str(s) => out.push_str(s),
-            other => other.write_js_string(out),
+            Value::Undefined | Value::Null => true,
+            Value::Str(s) => {
+                out.push_str(s);
+                out.len() <= limit
+            }
+            other => other.write_js(out, limit),
         }
     }
 
@@ -490,38 +560,55 @@ impl From<&serde_json::Value> for Value {
             serde_json::Value::Number(n) => Value::Num(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::str(s),
             serde_json::Value::Array(items) => {
-                Value::Array(Rc::new(items.iter().map(Value::from).collect()))
+                Value::array(items.iter().map(Value::from).collect())
             }
-            serde_json::Value::Object(map) => Value::Object(Rc::new(js_object(
+            serde_json::Value::Object(map) => Value::object(js_object(
                 map.iter()
                     .map(|(k, v)| (Rc::from(k.as_str()), Value::from(v)))
                     .collect(),
-            ))),
+            )),
         }
     }
 }
 
-/// Converts a value to JSON as `JSON.parse(JSON.stringify(value))` would; `None` for `undefined`.
-pub(crate) fn to_json(value: &Value) -> Option<serde_json::Value> {
-    Some(match value {
-        Value::Undefined | Value::Func(_) => return None,
+/// A value too large to convert (see [`to_json`]).
+#[derive(Debug)]
+pub(crate) struct TooLarge;
+
+/// Converts a value to JSON as `JSON.parse(JSON.stringify(value))` would; `Ok(None)` for
+/// `undefined`. At most `budget` nodes: arrays that share elements can be exponentially large.
+pub(crate) fn to_json(
+    value: &Value,
+    budget: &mut usize,
+) -> Result<Option<serde_json::Value>, TooLarge> {
+    if *budget == 0 {
+        return Err(TooLarge);
+    }
+    *budget -= 1;
+    Ok(Some(match value {
+        Value::Undefined | Value::Func(_) => return Ok(None),
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => serde_json::Value::Bool(*b),
         Value::Num(n) => number_to_json(*n),
         Value::Str(s) => serde_json::Value::String(s.to_string()),
-        Value::Array(items) => serde_json::Value::Array(
-            items
-                .iter()
-                .map(|v| to_json(v).unwrap_or(serde_json::Value::Null))
-                .collect(),
-        ),
-        Value::Object(map) => serde_json::Value::Object(
-            map.iter()
-                .filter_map(|(k, v)| to_json(v).map(|v| (k.to_string(), v)))
-                .collect(),
-        ),
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for v in items.iter() {
+                out.push(to_json(v, budget)?.unwrap_or(serde_json::Value::Null));
+            }
+            serde_json::Value::Array(out)
+        }
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map.iter() {
+                if let Some(v) = to_json(v, budget)? {
+                    out.insert(k.to_string(), v);
+                }
+            }
+            serde_json::Value::Object(out)
+        }
         Value::Regex(_) => serde_json::Value::Object(serde_json::Map::new()),
-    })
+    }))
 }
 
 /// A JavaScript number as JSON: integers stay integers, NaN and infinities become `null`.

@@ -6,6 +6,7 @@
 //! a syntax error or an exceeded limit in one document is a diagnostic for that document only.
 
 mod emit;
+mod fast;
 mod limits;
 mod locate;
 mod node;

@@ -245,6 +245,15 @@ fn parse_chunk(chunk: &Chunk<'_>, limits: &Limits) -> Vec<Document> {
             )),
         }];
     }
+    if let Some(doc) = super::fast::parse(chunk, limits) {
+        return vec![doc];
+    }
+    parse_chunk_events(chunk, limits)
+}
+
+/// Parses a chunk through saphyr's event stream: the reference path, for every document the fast
+/// path leaves.
+pub(crate) fn parse_chunk_events(chunk: &Chunk<'_>, limits: &Limits) -> Vec<Document> {
     let mut builder = Builder::new(chunk.line_offset, limits);
     let mut parser = Parser::new_from_str(chunk.text);
     while let Some(next) = parser.next_event() {

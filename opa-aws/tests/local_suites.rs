@@ -263,3 +263,43 @@ async fn provider_values_held_as_parameter_names_resolve() {
     assert_eq!(p.audit_table, "opa-dev-audit");
     assert_eq!(p.vpc_id, "", "values that are not parameter names stay");
 }
+
+#[tokio::test]
+async fn concurrent_writers_lose_no_update() {
+    use opa_core::cloud::Parameters;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, session) = provisioned(&dir).await;
+    let path = dir.path().join("cloud.json");
+    // Separate LocalCloud values share only the file, as separate processes would.
+    let handles: Vec<_> = (0..8)
+        .map(|i| {
+            let path = path.clone();
+            let session = session.clone();
+            std::thread::spawn(move || {
+                let cloud = LocalCloud::open(path);
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
+                for j in 0..5 {
+                    rt.block_on(cloud.put_parameter(
+                        &session,
+                        &format!("/opa/c/{i}/{j}"),
+                        "v",
+                        false,
+                    ))
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let cloud = LocalCloud::open(&path);
+    let all = cloud
+        .get_parameters_by_path(&session, "/opa/c")
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 40);
+    assert!(!dir.path().join("cloud.json.lock").exists());
+}

@@ -11,6 +11,7 @@ use opa_core::cloud::{
 use serde_json::json;
 
 use super::ids;
+use super::lockfile::StateLock;
 use super::runtime::{app_key, status_of};
 use super::state::{AppState, LocalState};
 
@@ -68,6 +69,7 @@ impl LocalCloud {
         f: impl FnOnce(&mut LocalState) -> Result<T, CloudError>,
     ) -> Result<T, CloudError> {
         let _guard = self.lock.lock().unwrap_or_else(|p| p.into_inner());
+        let _file_lock = StateLock::acquire(&self.path)?;
         let mut state = LocalState::load(&self.path)?;
         let before = state.clone();
         let out = f(&mut state)?;

@@ -14,6 +14,7 @@ mod bootstrap;
 mod cloud;
 mod credentials;
 mod ids;
+mod lockfile;
 mod parameters;
 mod policy;
 mod runtime;

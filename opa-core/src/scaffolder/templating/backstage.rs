@@ -210,7 +210,7 @@ fn parse_entity_ref(reference: &Value, context: &Value) -> Result<Value, String>
         ),
     };
     let textual = || {
-        super::filters::json_stringify(reference, &Value::Undefined, 1 << 20)
+        super::json::json_stringify(reference, &Value::Undefined, 1 << 20)
             .ok()
             .flatten()
             .unwrap_or_else(|| "undefined".to_string())

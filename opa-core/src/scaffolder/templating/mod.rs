@@ -27,11 +27,13 @@ mod backstage;
 mod filters;
 mod input;
 mod is_tests;
+mod json;
 mod jsorder;
 mod lexer;
 mod methods;
 mod parser;
 mod render;
+mod text;
 mod value;
 
 use std::rc::Rc;

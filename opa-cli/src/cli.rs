@@ -55,6 +55,9 @@ pub enum Command {
     /// The configuration file, opa.yaml.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Scaffolder templates: validate, run, render skeleton files.
+    #[command(subcommand)]
+    Template(TemplateCommand),
 }
 
 /// `opa config …` commands.
@@ -433,4 +436,73 @@ pub struct RenderCompositionArgs {
     /// Output format: a YAML stream, or one JSON object `{valid, resources, problems, warnings}`.
     #[arg(long, value_enum, default_value_t = ResourceFormat::Yaml)]
     pub format: ResourceFormat,
+}
+
+/// `opa template <verb>`.
+#[derive(Debug, Subcommand)]
+pub enum TemplateCommand {
+    /// Check a template (scaffolder.backstage.io/v1beta3) and, with --values, values for it.
+    Validate(TemplateValidateArgs),
+    /// Run a template's steps.
+    Run(TemplateRunArgs),
+    /// Render one skeleton file as fetch:template would, and print it exactly.
+    Render(TemplateRenderArgs),
+}
+
+/// Arguments of `opa template validate`.
+#[derive(Debug, clap::Args)]
+pub struct TemplateValidateArgs {
+    /// The template file.
+    pub template: PathBuf,
+    /// Also validate these values (JSON or YAML) against the template's parameters.
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Arguments of `opa template run`.
+#[derive(Debug, clap::Args)]
+pub struct TemplateRunArgs {
+    /// The template file.
+    pub template: PathBuf,
+    /// The parameters' values (JSON or YAML object).
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
+    /// Sets one value (`key=value`, dotted keys for nested objects; the value is read as a YAML
+    /// scalar, so `true` and `3` are typed: quote to force a string).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// A secret (`secrets.KEY` while rendering step input); never printed.
+    #[arg(long = "secret", value_name = "KEY=VALUE")]
+    pub secrets: Vec<String>,
+    /// Secrets from a file (JSON or YAML object of strings).
+    #[arg(long, value_name = "FILE")]
+    pub secrets_file: Option<PathBuf>,
+    /// Dry run: publishing and registering steps are skipped with example outputs.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run in this directory and keep it (default: a scratch directory, removed).
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// The acting user's entity ref (`user.ref`); default `OPA_USER`.
+    #[arg(long = "as", value_name = "USER_REF", env = "OPA_USER")]
+    pub user: Option<String>,
+    /// Output format: text for people, json for JSON Lines of task events.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Arguments of `opa template render`.
+#[derive(Debug, clap::Args)]
+pub struct TemplateRenderArgs {
+    /// The skeleton file.
+    pub file: PathBuf,
+    /// The values (`values` in the file), JSON or YAML.
+    #[arg(long, value_name = "FILE")]
+    pub values: PathBuf,
+    /// `{{ cookiecutter.x }}` syntax, as fetch:template's cookiecutterCompat.
+    #[arg(long)]
+    pub cookiecutter_compat: bool,
 }

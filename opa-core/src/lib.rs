@@ -17,6 +17,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod cloud;
+pub mod config;
 pub mod crossplane;
 pub mod diagnostic;
 pub mod entity;
@@ -30,6 +31,7 @@ pub mod rbac;
 pub mod scaffolder;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod vcs;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, Position};

@@ -1,4 +1,15 @@
 //! # opa-vcs
 //!
-//! Version-control backends for OPA-rs: local git repositories (the embedded default), GitLab and
-//! GitHub. They implement the `Vcs` trait defined in opa-core.
+//! Version-control backends of OPA-rs, implementing [`opa_core::vcs::Vcs`]:
+//!
+//! - [`LocalGit`]: the embedded default, a directory acting as a git host
+//!   (`<root>/<owner>/<repo>.git` bare repositories) that plain `git clone` reads;
+//! - GitLab and GitHub (later).
+//!
+//! [`ConfigVcs`] picks the backend for each host from `opa.yaml`'s `integrations`.
+
+mod config_vcs;
+mod local;
+
+pub use config_vcs::ConfigVcs;
+pub use local::LocalGit;

@@ -11,13 +11,14 @@ mod policy_apply;
 mod port_validate;
 mod rbac_namespace;
 mod render_composition;
+mod template;
 mod validate;
 
 use std::process::ExitCode;
 
 use crate::cli::{
     AuditCommand, CatalogCommand, Cli, Command, ConfigCommand, PipelineCommand, PolicyCommand,
-    PortCommand, RbacCommand, RenderCommand,
+    PortCommand, RbacCommand, RenderCommand, TemplateCommand,
 };
 
 /// Runs the parsed command line.
@@ -38,5 +39,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Pipeline(PipelineCommand::Generate(args)) => {
             pipeline_generate::run(cli.config.as_deref(), &args)
         }
+        Command::Template(TemplateCommand::Validate(args)) => template::validate::run(&args),
+        Command::Template(TemplateCommand::Run(args)) => {
+            template::run::run(&args, cli.config.as_deref())
+        }
+        Command::Template(TemplateCommand::Render(args)) => template::render::run(&args),
     }
 }

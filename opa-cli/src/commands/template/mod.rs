@@ -1,0 +1,6 @@
+//! `opa template validate|run|render`.
+
+mod inputs;
+pub mod render;
+pub mod run;
+pub mod validate;

@@ -1,0 +1,57 @@
+//! The built-in actions, one file each.
+
+mod catalog_fetch;
+mod catalog_register;
+mod catalog_write;
+mod debug_log;
+mod fetch_plain;
+mod fetch_plain_file;
+mod fetch_template;
+mod fetch_template_file;
+pub mod files;
+mod fs_delete;
+mod fs_readdir;
+mod fs_rename;
+mod publish;
+mod publish_github;
+mod publish_gitlab;
+mod roadiehq_fs_write;
+
+use std::sync::Arc;
+
+use super::action::Action;
+
+pub use catalog_fetch::CatalogFetch;
+pub use catalog_register::CatalogRegister;
+pub use catalog_write::CatalogWrite;
+pub use debug_log::DebugLog;
+pub use fetch_plain::FetchPlain;
+pub use fetch_plain_file::FetchPlainFile;
+pub use fetch_template::FetchTemplate;
+pub use fetch_template_file::FetchTemplateFile;
+pub use fs_delete::FsDelete;
+pub use fs_readdir::FsReaddir;
+pub use fs_rename::FsRename;
+pub use publish_github::PublishGithub;
+pub use publish_gitlab::PublishGitlab;
+pub use roadiehq_fs_write::RoadieFsWrite;
+
+/// Every built-in action.
+pub fn builtin_actions() -> Vec<Arc<dyn Action>> {
+    vec![
+        Arc::new(CatalogFetch),
+        Arc::new(CatalogRegister),
+        Arc::new(CatalogWrite),
+        Arc::new(DebugLog),
+        Arc::new(FetchPlain),
+        Arc::new(FetchPlainFile),
+        Arc::new(FetchTemplate),
+        Arc::new(FetchTemplateFile),
+        Arc::new(FsDelete),
+        Arc::new(FsReaddir),
+        Arc::new(FsRename),
+        Arc::new(PublishGithub),
+        Arc::new(PublishGitlab),
+        Arc::new(RoadieFsWrite),
+    ]
+}

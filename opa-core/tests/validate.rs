@@ -117,3 +117,41 @@ fn yaml_errors_are_problems_of_their_document() {
     assert_eq!(reports[1].index, 1);
     assert!(reports[2].is_valid());
 }
+
+#[test]
+fn json_and_yaml_placeholders_bring_in_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("tags.json"), "[\"java\", \"web\"]").unwrap();
+    std::fs::write(root.join("owner.yaml"), "team-a\n").unwrap();
+    std::fs::write(root.join("two.yaml"), "a: 1\n---\nb: 2\n").unwrap();
+    let text = COMPONENT
+        .replace("tags: [java, web]", "tags:\n    $json: ./tags.json")
+        .replace("owner: team-a", "owner:\n    $yaml: owner.yaml");
+    let file = root.join("catalog-info.yaml");
+    let reports = read_entities(&text, Some(&file), Some(root), &LoadOptions::default());
+    assert!(reports[0].is_valid(), "{:?}", reports[0].diagnostics);
+    let entity = reports[0].entity().unwrap();
+    assert_eq!(entity.metadata.tags, ["java", "web"]);
+    assert_eq!(entity.spec["owner"], "team-a");
+
+    // Exactly one YAML document; a `$ref` (JSON Schema) is not a placeholder.
+    let text = COMPONENT.replace("owner: team-a", "owner:\n    $yaml: two.yaml");
+    let reports = read_entities(&text, Some(&file), Some(root), &LoadOptions::default());
+    let d = &reports[0].diagnostics;
+    assert_eq!(
+        (d[0].code, d[0].path.as_str()),
+        ("placeholder", "spec.owner")
+    );
+    assert!(
+        d[0].message.contains("exactly one document"),
+        "{}",
+        d[0].message
+    );
+    let text = COMPONENT.replace(
+        "  system: pets\n",
+        "  x:\n    $ref: '#/definitions/y'\n  system: pets\n",
+    );
+    let reports = read_entities(&text, Some(&file), Some(root), &LoadOptions::default());
+    assert!(reports[0].is_valid(), "{:?}", reports[0].diagnostics);
+}

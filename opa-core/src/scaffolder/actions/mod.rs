@@ -12,6 +12,7 @@ pub mod files;
 mod fs_delete;
 mod fs_readdir;
 mod fs_rename;
+mod opa_create_team_namespace;
 mod publish;
 mod publish_github;
 mod publish_gitlab;
@@ -32,6 +33,7 @@ pub use fetch_template_file::FetchTemplateFile;
 pub use fs_delete::FsDelete;
 pub use fs_readdir::FsReaddir;
 pub use fs_rename::FsRename;
+pub use opa_create_team_namespace::CreateTeamNamespace;
 pub use publish_github::PublishGithub;
 pub use publish_gitlab::PublishGitlab;
 pub use roadiehq_fs_write::RoadieFsWrite;
@@ -50,6 +52,7 @@ pub fn builtin_actions() -> Vec<Arc<dyn Action>> {
         Arc::new(FsDelete),
         Arc::new(FsReaddir),
         Arc::new(FsRename),
+        Arc::new(CreateTeamNamespace),
         Arc::new(PublishGithub),
         Arc::new(PublishGitlab),
         Arc::new(RoadieFsWrite),

@@ -25,6 +25,10 @@ pub struct Cli {
 /// Top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Walk the whole platform flow on the embedded backends (no account, no server) and leave a
+    /// working platform in DIR: a provisioned provider, dev/qa/prod, an app with its repository,
+    /// catalog entry and pipelines, the checked catalog and an audited operation.
+    Quickstart(QuickstartArgs),
     /// Validate catalog files as Backstage's catalog would.
     Validate(ValidateArgs),
     /// Work with a catalog: its entities and the relations between them.
@@ -58,6 +62,16 @@ pub enum Command {
     /// Scaffolder templates: validate, run, render skeleton files.
     #[command(subcommand)]
     Template(TemplateCommand),
+}
+
+/// Arguments of `opa quickstart`.
+#[derive(Debug, clap::Args)]
+pub struct QuickstartArgs {
+    /// Where the platform goes (default ./opa-quickstart); running again on it is safe.
+    pub dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `opa config …` commands.

@@ -9,6 +9,7 @@ mod pipeline_generate;
 mod platform_backends;
 mod policy_apply;
 mod port_validate;
+mod quickstart;
 mod rbac_namespace;
 mod render_composition;
 mod template;
@@ -24,6 +25,7 @@ use crate::cli::{
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Quickstart(args) => quickstart::run(args.dir, args.format),
         Command::Validate(args) => validate::run(&args),
         Command::Catalog(CatalogCommand::Check(args)) => catalog_check::run(&args),
         Command::Catalog(CatalogCommand::Graph(args)) => catalog_graph::run(&args),

@@ -8,6 +8,7 @@
 //!   regions and roles ([`ResolvedEnvironment`], what OPA's `opa:get-env-providers` returns)
 //!   that pipelines, operations and the scaffolder's `opa:*` actions work with.
 
+pub mod actions;
 pub mod aws_ids;
 mod checks;
 pub mod environment;

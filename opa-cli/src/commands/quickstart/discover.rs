@@ -27,7 +27,7 @@ pub struct Found {
 pub async fn catalog_files(vcs: &dyn Vcs) -> anyhow::Result<Vec<Found>> {
     let mut found = Vec::new();
     let mut repos = vcs.list_repositories(None).await?;
-    repos.sort_by(|a, b| a.id.to_string().cmp(&b.id.to_string()));
+    repos.sort_by_key(|r| r.id.to_string());
     for repo in repos {
         for path in CATALOG_FILES {
             match vcs.read_file(&repo.id, None, path).await {

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::{Context, anyhow, bail};
+use anyhow::{Context, anyhow};
 use opa_aws::local::{LocalCloud, SqliteAuditLog};
 use opa_core::audit::{AuditLog, AuditQuery};
 use opa_core::cloud::{AppRuntime, AppTarget, BootstrapRequest, Bootstrapper};
@@ -192,7 +192,7 @@ impl Quickstart {
         }
 
         let mut repos = self.git.list_repositories(None).await?;
-        repos.sort_by(|a, b| a.id.to_string().cmp(&b.id.to_string()));
+        repos.sort_by_key(|r| r.id.to_string());
         summary.repos = repos
             .iter()
             .map(|r| Repo {
@@ -400,17 +400,4 @@ impl Quickstart {
                 .unwrap_or_default(),
         })
     }
-}
-
-/// Fails unless `dir` is a quickstart folder, for commands that expect one.
-#[allow(dead_code)]
-pub fn require(dir: &Path) -> anyhow::Result<()> {
-    if !dir.join("opa.yaml").is_file() {
-        bail!(
-            "{} holds no opa.yaml: run `opa quickstart {}` first",
-            dir.display(),
-            dir.display()
-        );
-    }
-    Ok(())
 }

@@ -234,6 +234,14 @@ pub fn check_config(text: &str) -> Vec<crate::Diagnostic> {
             continue;
         }
         let single = serde_json::json!({ name.clone(): value.to_json() });
+        if name == "integrations" || name == "urlRewrites" {
+            // The scaffolder's sections, typed by `crate::config::Config`.
+            if let Err(e) = serde_json::from_value::<crate::config::Config>(single) {
+                let message = format!("{name}: {e}");
+                out.push(Diagnostic::new("invalid-value", name, message, value.pos));
+            }
+            continue;
+        }
         if let Err(message) = PlatformSettings::from_config(&single, ".") {
             out.push(Diagnostic::new("invalid-value", name, message, value.pos));
         }
@@ -245,6 +253,22 @@ pub fn check_config(text: &str) -> Vec<crate::Diagnostic> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn checks_the_scaffolder_sections() {
+        let d = check_config(
+            "integrations:\n  - host: gitlab.example.com\n    kind: gitlab\n    token: x\nurlRewrites:\n  https://a/: ./a\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let d = check_config("integrations:\n  - host: h\n    kind: svn\nurlRewrites: [1]\n");
+        let found: Vec<_> = d.iter().map(|d| (d.path.as_str(), d.line)).collect();
+        assert_eq!(
+            found,
+            vec![("integrations", 2), ("urlRewrites", 4)],
+            "{d:?}"
+        );
+        assert!(d[0].message.contains("svn"), "{}", d[0].message);
+    }
 
     #[test]
     fn reads_sections_and_resolves_paths() {

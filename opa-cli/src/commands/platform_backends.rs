@@ -4,33 +4,23 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use opa_aws::local::{LocalCloud, SqliteAuditLog};
+use opa_core::config::Config;
 use opa_core::platform::EntityIndex;
 use opa_core::platform::settings::{AuditKind, CloudKind, PlatformSettings};
-use opa_core::yaml::{Limits, parse_single};
 
-/// Reads the platform's sections of `--config FILE`, else `./opa.yaml`, else the defaults.
+/// Reads the platform's sections of `--config FILE`, else `./opa.yaml`, else the defaults,
+/// through the configuration loader (so `${VAR}` reads the environment).
 pub fn settings(explicit: Option<&Path>) -> anyhow::Result<PlatformSettings> {
-    let file = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => Some(PathBuf::from("opa.yaml")).filter(|p| p.is_file()),
-    };
-    let Some(file) = file else {
-        return Ok(PlatformSettings::defaults(std::env::current_dir()?));
-    };
-    let text = std::fs::read_to_string(&file)
-        .with_context(|| format!("cannot read {}", file.display()))?;
-    let root = match parse_single(&text, &Limits::default()) {
-        Ok(root) => root.map(|n| n.to_json()).unwrap_or_default(),
-        Err(d) => bail!("{}:{}:{}: {}", file.display(), d.line, d.column, d.message),
-    };
-    let base = file
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .map_or_else(std::env::current_dir, |d| Ok(d.to_path_buf()))?;
-    PlatformSettings::from_config(&root, base)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
+    let config = Config::load(explicit)?;
+    let root = serde_json::Value::Object(config.other.clone().into_iter().collect());
+    PlatformSettings::from_config(&root, config.base_dir.clone()).map_err(|e| {
+        match &config.source {
+            Some(file) => anyhow::anyhow!("{}: {e}", file.display()),
+            None => anyhow::anyhow!("{e}"),
+        }
+    })
 }
 
 /// The catalog from `--catalog` paths, else `platform.catalog`.

@@ -9,8 +9,8 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use super::error::CloudError;
-use super::secret::SecretString;
 use crate::audit::Timestamp;
+use crate::config::SecretString;
 use crate::pipeline::session_name;
 
 /// A request to assume a role.

@@ -15,9 +15,10 @@ mod credentials;
 mod error;
 mod parameters;
 mod runtime;
-mod secret;
 mod secrets;
 
+/// The secret string the configuration uses too: `***` in `Debug`, `Display` and JSON.
+pub use crate::config::SecretString;
 pub use bootstrap::{
     BootstrapPlan, BootstrapRequest, Bootstrapper, ChangeAction, PlannedChange,
     ProvisionedResources,
@@ -28,5 +29,4 @@ pub use credentials::{
 pub use error::CloudError;
 pub use parameters::Parameters;
 pub use runtime::{AppRuntime, AppStatus, AppTarget, RunState};
-pub use secret::SecretString;
 pub use secrets::{SecretRef, Secrets};

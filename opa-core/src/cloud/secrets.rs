@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::credentials::CloudSession;
 use super::error::CloudError;
-use super::secret::SecretString;
+use crate::config::SecretString;
 
 /// A stored secret's name and ARN.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

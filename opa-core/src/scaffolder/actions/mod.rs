@@ -3,6 +3,7 @@
 mod catalog_fetch;
 mod catalog_register;
 mod catalog_write;
+mod crossplane_render;
 mod debug_log;
 mod fetch_plain;
 mod fetch_plain_file;
@@ -25,6 +26,7 @@ use super::action::Action;
 pub use catalog_fetch::CatalogFetch;
 pub use catalog_register::CatalogRegister;
 pub use catalog_write::CatalogWrite;
+pub use crossplane_render::CrossplaneRender;
 pub use debug_log::DebugLog;
 pub use fetch_plain::FetchPlain;
 pub use fetch_plain_file::FetchPlainFile;
@@ -44,6 +46,7 @@ pub fn builtin_actions() -> Vec<Arc<dyn Action>> {
         Arc::new(CatalogFetch),
         Arc::new(CatalogRegister),
         Arc::new(CatalogWrite),
+        Arc::new(CrossplaneRender),
         Arc::new(DebugLog),
         Arc::new(FetchPlain),
         Arc::new(FetchPlainFile),

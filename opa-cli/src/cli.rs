@@ -296,6 +296,34 @@ pub enum CatalogCommand {
     Check(CatalogCheckArgs),
     /// Print the entities and their relations.
     Graph(CatalogGraphArgs),
+    /// Read the catalog files of every repository of a GitLab group (subgroups included) or of a
+    /// local git host, load them into one catalog and report entities, relations, dangling
+    /// references and invalid files (exit 1 if any file is invalid).
+    Discover(CatalogDiscoverArgs),
+}
+
+/// Arguments of `opa catalog discover`.
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["gitlab_group", "local"])))]
+pub struct CatalogDiscoverArgs {
+    /// The GitLab group (path such as `platform/apps`), subgroups included.
+    #[arg(long, value_name = "GROUP")]
+    pub gitlab_group: Option<String>,
+    /// A local git host root (`<DIR>/<owner>/<repo>.git`), e.g. the `git/` of `opa quickstart`.
+    #[arg(long, value_name = "DIR")]
+    pub local: Option<PathBuf>,
+    /// The GitLab instance's base URL (API under `/api/v4`; default https://gitlab.com).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// More files to read in each repository (glob over the repository's paths).
+    #[arg(long, value_name = "PATTERN")]
+    pub glob: Vec<String>,
+    /// Read archived repositories too.
+    #[arg(long)]
+    pub include_archived: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Arguments of `opa catalog check`.

@@ -4,12 +4,16 @@
 //!
 //! - [`LocalGit`]: the embedded default, a directory acting as a git host
 //!   (`<root>/<owner>/<repo>.git` bare repositories) that plain `git clone` reads;
-//! - GitLab and GitHub (later).
+//! - [`GitLab`]: GitLab's REST API v4 (gitlab.com and self-managed), for discovery;
+//! - GitHub (later).
 //!
 //! [`ConfigVcs`] picks the backend for each host from `opa.yaml`'s `integrations`.
 
 mod config_vcs;
+pub mod discover;
+pub mod gitlab;
 mod local;
 
 pub use config_vcs::ConfigVcs;
+pub use gitlab::GitLab;
 pub use local::LocalGit;

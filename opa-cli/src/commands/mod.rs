@@ -3,6 +3,7 @@
 mod app_operate;
 mod audit_list;
 mod catalog_check;
+mod catalog_discover;
 mod catalog_graph;
 mod config_check;
 mod pipeline_generate;
@@ -29,6 +30,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate::run(&args),
         Command::Catalog(CatalogCommand::Check(args)) => catalog_check::run(&args),
         Command::Catalog(CatalogCommand::Graph(args)) => catalog_graph::run(&args),
+        Command::Catalog(CatalogCommand::Discover(args)) => {
+            catalog_discover::run(cli.config.as_deref(), &args)
+        }
         Command::Policy(PolicyCommand::Apply(args)) => policy_apply::run(&args),
         Command::Rbac(RbacCommand::Namespace(args)) => rbac_namespace::run(&args),
         Command::Port(PortCommand::Validate(args)) => port_validate::run(&args),

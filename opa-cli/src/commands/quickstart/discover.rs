@@ -9,39 +9,16 @@ use opa_core::entity::{LoadOptions as EntityLoad, read_entities};
 use opa_core::scaffolder::catalog::MemoryCatalog;
 use opa_core::vcs::Vcs;
 
-/// Where discovery looks in each repository, as `opa catalog discover` does by default.
-pub const CATALOG_FILES: &[&str] = &["catalog-info.yaml", ".backstage/catalog-info.yaml"];
-
-/// One catalog file found in a repository.
-#[derive(Debug, Clone)]
-pub struct Found {
-    /// `owner/repo`.
-    pub repo: String,
-    /// The file's path in the repository.
-    pub path: String,
-    /// Its text.
-    pub text: String,
-}
+pub use opa_vcs::discover::Found;
 
 /// Reads the catalog files of every repository on `vcs`.
 pub async fn catalog_files(vcs: &dyn Vcs) -> anyhow::Result<Vec<Found>> {
-    let mut found = Vec::new();
-    let mut repos = vcs.list_repositories(None).await?;
-    repos.sort_by_key(|r| r.id.to_string());
-    for repo in repos {
-        for path in CATALOG_FILES {
-            match vcs.read_file(&repo.id, None, path).await {
-                Ok(bytes) => found.push(Found {
-                    repo: repo.id.to_string(),
-                    path: (*path).to_string(),
-                    text: String::from_utf8_lossy(&bytes).into_owned(),
-                }),
-                Err(opa_core::vcs::VcsError::NotFound(_)) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
+    let repos = vcs.list_repositories(None).await?;
+    let mut discovered = opa_vcs::discover::catalog_files(vcs, repos, &[], |_| {}).await;
+    if let Some(failure) = discovered.failures.pop() {
+        return Err(anyhow::anyhow!("{}: {}", failure.repo, failure.error));
     }
-    Ok(found)
+    Ok(discovered.found)
 }
 
 /// Loads the found files into `memory` (valid entities only) and builds the checked catalog.

@@ -21,8 +21,8 @@ use super::platform_backends as backends;
 struct InvalidFile {
     repository: String,
     path: String,
-    line: usize,
-    column: usize,
+    line: u32,
+    column: u32,
     code: String,
     message: String,
 }

@@ -20,8 +20,23 @@ SCHEMA_VENV="${OPA_SCHEMA_VENV:-$PWD/.venv-schemas}"
 "$SCHEMA_VENV/bin/pip" install -q --disable-pip-version-check -r scripts/requirements-schemas.txt
 export OPA_CHECK_JSONSCHEMA="$SCHEMA_VENV/bin/check-jsonschema"
 
+step "moto, the AWS API server the opa-aws tests call (same venv; two servers on free ports)"
+MOTO_VENV="$SCHEMA_VENV"
+"$MOTO_VENV/bin/pip" install -q --disable-pip-version-check -r scripts/requirements-moto.txt
+# shellcheck source=scripts/moto.sh
+. scripts/moto.sh
+start_moto AWS_ENDPOINT_URL
+# IAM enforced from the first call; the AccessDenied test opens a set-up window itself.
+start_moto OPA_MOTO_AUTH_ENDPOINT_URL INITIAL_NO_AUTH_ACTION_COUNT=0
+# Dummy credentials and region, and nothing read from this machine's AWS profiles.
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+  AWS_DEFAULT_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
+  AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null OPA_REQUIRE_MOTO=1
+unset AWS_PROFILE AWS_SESSION_TOKEN
+
 step "rust tests"
 cargo test --workspace --locked
+stop_moto
 
 step "doc tests and rustdoc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked >/dev/null

@@ -4,4 +4,6 @@
 //! local cloud ([`local`]). They implement the cloud traits defined in opa-core
 //! ([`opa_core::cloud`], [`opa_core::audit::AuditLog`]).
 
+#[cfg(feature = "aws")]
+pub mod aws;
 pub mod local;

@@ -16,7 +16,7 @@ mod credentials;
 mod ids;
 mod lockfile;
 mod parameters;
-mod policy;
+pub(crate) mod policy;
 mod runtime;
 mod secrets;
 pub mod state;

@@ -1,0 +1,343 @@
+//! Bootstrap on moto: the bootstrapper suite in a fresh account, then what it made inspected
+//! with the SDK directly, drift and `--force`, and a missing role.
+
+mod support;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::{Credentials as SdkCredentials, SharedCredentialsProvider};
+use opa_aws::aws::{AwsBootstrapper, AwsConfig, AwsCredentials, ROLE_POLICY_NAME};
+use opa_core::cloud::{
+    AssumeRoleRequest, BootstrapRequest, Bootstrapper, ChangeAction, CloudError, CloudSession,
+    Credentials,
+};
+use opa_core::testing;
+use serde_json::Value;
+use support::{REGION, moto, unique};
+
+/// A session in a fresh moto account (moto lets a role ARN of any account be assumed, which
+/// switches accounts).
+async fn fresh_account(config: &AwsConfig) -> CloudSession {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let account = format!("{:012}", 100_000_000_000u64 + (n % 800_000_000_000) as u64);
+    let creds = AwsCredentials::default_chain(config.clone())
+        .assume_role(&AssumeRoleRequest::new(
+            format!("arn:aws:iam::{account}:role/admin"),
+            "bootstrap-test",
+            REGION,
+        ))
+        .await
+        .expect("switch to a fresh account");
+    assert_eq!(creds.account, account);
+    CloudSession {
+        credentials: creds,
+        region: REGION.into(),
+    }
+}
+
+/// The SDK's own configuration for `session`, to look at what bootstrap made independently.
+fn sdk(config: &AwsConfig, session: &CloudSession) -> SdkConfig {
+    let c = &session.credentials;
+    SdkConfig::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .endpoint_url(config.endpoint_url().unwrap())
+        .credentials_provider(SharedCredentialsProvider::new(SdkCredentials::new(
+            c.access_key_id.clone(),
+            c.secret_access_key.expose().to_string(),
+            Some(c.session_token.expose().to_string()),
+            None,
+            "test",
+        )))
+        .build()
+}
+
+fn request(session: &CloudSession) -> BootstrapRequest {
+    BootstrapRequest {
+        account: session.credentials.account.clone(),
+        region: REGION.into(),
+        prefix: "opa".into(),
+        env_name: "dev".into(),
+        github_repo: Some("acme/payments".into()),
+        gitlab_host: Some("gitlab.example.com".into()),
+        gitlab_project: Some("acme/payments".into()),
+        ..Default::default()
+    }
+}
+
+/// IAM returns policy documents URL-encoded.
+fn decode(doc: &str) -> Value {
+    serde_json::from_str(&percent_encoding::percent_decode_str(doc).decode_utf8_lossy()).unwrap()
+}
+
+#[tokio::test]
+async fn bootstrapper_suite_in_a_fresh_account() {
+    let Some(config) = moto() else { return };
+    let session = fresh_account(&config).await;
+    testing::bootstrapper_suite(
+        &AwsBootstrapper::new(config.clone()),
+        &session,
+        &request(&session),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn what_bootstrap_makes_checked_with_the_sdk_then_drift() {
+    let Some(config) = moto() else { return };
+    let session = fresh_account(&config).await;
+    let account = session.credentials.account.clone();
+    let bootstrapper = AwsBootstrapper::new(config.clone());
+    let req = request(&session);
+    let plan = bootstrapper.plan(&session, &req).await.unwrap();
+    let json = serde_json::to_value(&plan).unwrap();
+    assert_eq!(json["changes"][0]["action"], "create", "{json}");
+    assert!(
+        plan.to_text()
+            .contains("+ iam-role opa-dev-provisioning-role")
+    );
+    let (_, made) = bootstrapper.apply(&session, &req).await.unwrap();
+    assert_eq!(made.oidc_providers.len(), 2);
+
+    let sdk = sdk(&config, &session);
+    let iam = aws_sdk_iam::Client::new(&sdk);
+    // The provisioning role: trusted by the platform and by both OIDC providers, with the
+    // exact conditions.
+    let role = iam
+        .get_role()
+        .role_name("opa-dev-provisioning-role")
+        .send()
+        .await
+        .unwrap();
+    let trust = decode(role.role().unwrap().assume_role_policy_document().unwrap());
+    let statements = trust["Statement"].as_array().unwrap();
+    let github = statements
+        .iter()
+        .find(|s| {
+            s["Principal"]["Federated"]
+                == format!(
+                    "arn:aws:iam::{account}:oidc-provider/token.actions.githubusercontent.com"
+                )
+        })
+        .expect("a GitHub statement");
+    assert_eq!(github["Action"], "sts:AssumeRoleWithWebIdentity");
+    assert_eq!(
+        github["Condition"]["StringEquals"]["token.actions.githubusercontent.com:aud"],
+        "sts.amazonaws.com"
+    );
+    assert_eq!(
+        github["Condition"]["StringLike"]["token.actions.githubusercontent.com:sub"],
+        serde_json::json!([
+            "repo:acme/payments:ref:refs/heads/main",
+            "repo:acme/payments:environment:dev"
+        ])
+    );
+    let gitlab = statements
+        .iter()
+        .find(|s| {
+            s["Principal"]["Federated"]
+                == format!("arn:aws:iam::{account}:oidc-provider/gitlab.example.com")
+        })
+        .expect("a GitLab statement");
+    assert_eq!(
+        gitlab["Condition"]["StringLike"]["gitlab.example.com:sub"],
+        "project_path:acme/payments:ref_type:branch:ref:main"
+    );
+    assert_eq!(
+        gitlab["Condition"]["StringEquals"]["gitlab.example.com:aud"],
+        "sts.amazonaws.com"
+    );
+    // Least privilege: every statement is scoped to the prefix's resources.
+    let policy = iam
+        .get_role_policy()
+        .role_name("opa-dev-operations-role")
+        .policy_name(ROLE_POLICY_NAME)
+        .send()
+        .await
+        .unwrap();
+    let policy = decode(policy.policy_document());
+    for s in policy["Statement"].as_array().unwrap() {
+        let resource = s["Resource"].to_string();
+        assert!(
+            resource.contains("opa-") && !resource.contains("\"*\""),
+            "scoped to the prefix: {resource}"
+        );
+    }
+    // OIDC providers with the STS audience.
+    for host in ["token.actions.githubusercontent.com", "gitlab.example.com"] {
+        let p = iam
+            .get_open_id_connect_provider()
+            .open_id_connect_provider_arn(format!("arn:aws:iam::{account}:oidc-provider/{host}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("OIDC provider {host}: {e}"));
+        assert_eq!(p.client_id_list(), ["sts.amazonaws.com"]);
+    }
+    // The state bucket: versioned, encrypted, public access blocked.
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&sdk)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = format!("opa-{account}-{REGION}-tf-state");
+    let v = s3
+        .get_bucket_versioning()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(v.status().map(|s| s.as_str()), Some("Enabled"));
+    let enc = s3
+        .get_bucket_encryption()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let rule = &enc.server_side_encryption_configuration().unwrap().rules()[0];
+    assert_eq!(
+        rule.apply_server_side_encryption_by_default()
+            .unwrap()
+            .sse_algorithm()
+            .as_str(),
+        "aws:kms"
+    );
+    let pab = s3
+        .get_public_access_block()
+        .bucket(&bucket)
+        .send()
+        .await
+        .unwrap();
+    let pab = pab.public_access_block_configuration().unwrap();
+    assert_eq!(
+        (
+            pab.block_public_acls(),
+            pab.ignore_public_acls(),
+            pab.block_public_policy(),
+            pab.restrict_public_buckets()
+        ),
+        (Some(true), Some(true), Some(true), Some(true))
+    );
+    // The lock table and the audit table.
+    let ddb = aws_sdk_dynamodb::Client::new(&sdk);
+    let lock = ddb
+        .describe_table()
+        .table_name("opa-tf-lock")
+        .send()
+        .await
+        .unwrap();
+    let lock = lock.table().unwrap();
+    assert_eq!(lock.key_schema()[0].attribute_name(), "LockID");
+    assert_eq!(
+        lock.attribute_definitions()[0].attribute_type().as_str(),
+        "S"
+    );
+    assert_eq!(
+        lock.billing_mode_summary()
+            .unwrap()
+            .billing_mode()
+            .unwrap()
+            .as_str(),
+        "PAY_PER_REQUEST"
+    );
+    let audit = ddb
+        .describe_table()
+        .table_name("opa-dev-audit")
+        .send()
+        .await
+        .unwrap();
+    let audit = audit.table().unwrap();
+    let keys: Vec<_> = audit
+        .key_schema()
+        .iter()
+        .map(|k| (k.attribute_name(), k.key_type().as_str()))
+        .collect();
+    assert_eq!(keys, [("id", "HASH"), ("createdAt", "RANGE")]);
+    assert!(
+        audit
+            .global_secondary_indexes()
+            .iter()
+            .any(|i| i.index_name() == Some("appName-createdAt-index"))
+    );
+    let pitr = ddb
+        .describe_continuous_backups()
+        .table_name("opa-dev-audit")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        pitr.continuous_backups_description()
+            .unwrap()
+            .point_in_time_recovery_description()
+            .unwrap()
+            .point_in_time_recovery_status()
+            .unwrap()
+            .as_str(),
+        "ENABLED"
+    );
+    // Parameters.
+    let ssm = aws_sdk_ssm::Client::new(&sdk);
+    let p = ssm
+        .get_parameter()
+        .name("/opa/dev/operations-role-arn")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        p.parameter().unwrap().value(),
+        Some(format!("arn:aws:iam::{account}:role/opa-dev-operations-role").as_str())
+    );
+
+    // Someone changes the operations role's trust by hand: drift.
+    iam.update_assume_role_policy()
+        .role_name("opa-dev-operations-role")
+        .policy_document(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999999999999:root"},"Action":"sts:AssumeRole"}]}"#,
+        )
+        .send()
+        .await
+        .unwrap();
+    let plan = bootstrapper.plan(&session, &req).await.unwrap();
+    assert!(plan.has_drift());
+    assert!(
+        plan.to_text()
+            .contains("! iam-role opa-dev-operations-role")
+    );
+    match bootstrapper.apply(&session, &req).await {
+        Err(CloudError::Drift(m)) => assert!(m.contains("opa-dev-operations-role"), "{m}"),
+        other => panic!("drift without --force must be refused: {other:?}"),
+    }
+    let mut forced = req.clone();
+    forced.force = true;
+    let (applied, _) = bootstrapper.apply(&session, &forced).await.unwrap();
+    assert!(
+        applied
+            .changes
+            .iter()
+            .any(|c| c.action == ChangeAction::Drift)
+    );
+    assert!(bootstrapper.plan(&session, &req).await.unwrap().is_noop());
+}
+
+#[tokio::test]
+async fn missing_roles_are_not_found() {
+    let Some(config) = moto() else { return };
+    let credentials = AwsCredentials::default_chain(config);
+    let e = credentials
+        .assume_role(&AssumeRoleRequest::new(
+            format!(
+                "arn:aws:iam::{}:role/{}",
+                support::ACCOUNT,
+                unique("opa-missing")
+            ),
+            "missing",
+            REGION,
+        ))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, CloudError::NotFound { kind: "role", .. }),
+        "{e}"
+    );
+}

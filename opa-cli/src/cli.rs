@@ -62,6 +62,9 @@ pub enum Command {
     /// Scaffolder templates: validate, run, render skeleton files.
     #[command(subcommand)]
     Template(TemplateCommand),
+    /// Bootstrap a cloud account for the platform: plan, then apply.
+    #[command(subcommand)]
+    Bootstrap(BootstrapCommand),
 }
 
 /// Arguments of `opa quickstart`.
@@ -235,6 +238,73 @@ pub struct AuditListArgs {
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
     /// Output format (JSON Lines: one record per line).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `opa bootstrap …` commands.
+#[derive(Debug, Subcommand)]
+pub enum BootstrapCommand {
+    /// Plan (default) or apply (`--apply`) an AWS account's platform resources: the
+    /// provisioning and operations roles, GitHub/GitLab OIDC providers, the Terraform state
+    /// bucket and lock table, the audit table and the SSM parameters. Credentials come from the
+    /// AWS default provider chain (environment, profiles, SSO, credential processes). Exit 1 on
+    /// drift (a role's trust policy changed outside bootstrap; replaced only with `--force`) or a
+    /// failed call; exit 2 when the credentials belong to another account.
+    Aws(BootstrapAwsArgs),
+}
+
+/// Arguments of `opa bootstrap aws`.
+#[derive(Debug, clap::Args)]
+pub struct BootstrapAwsArgs {
+    /// The 12-digit account; must be the one the credentials belong to.
+    #[arg(long)]
+    pub account: String,
+    /// The region.
+    #[arg(long)]
+    pub region: String,
+    /// The platform prefix in resource names.
+    #[arg(long, default_value = "opa")]
+    pub prefix: String,
+    /// The environment (`dev`).
+    #[arg(long = "env")]
+    pub env_name: String,
+    /// `ORG/REPO` whose GitHub Actions may assume the provisioning role (branch main, or the
+    /// GitHub environment named like `--env`).
+    #[arg(long, value_name = "ORG/REPO")]
+    pub github_repo: Option<String>,
+    /// A GitLab host whose pipelines of `--gitlab-project` may assume the provisioning role.
+    #[arg(long, value_name = "HOST", requires = "gitlab_project")]
+    pub gitlab_host: Option<String>,
+    /// `GROUP/PROJECT` on `--gitlab-host`.
+    #[arg(long, value_name = "GROUP/PROJECT", requires = "gitlab_host")]
+    pub gitlab_project: Option<String>,
+    /// The provisioning role's name (default `<prefix>-<env>-provisioning-role`).
+    #[arg(long, value_name = "NAME")]
+    pub provisioning_role: Option<String>,
+    /// The operations role's name (default `<prefix>-<env>-operations-role`).
+    #[arg(long, value_name = "NAME")]
+    pub operations_role: Option<String>,
+    /// The account the platform runs in, which the roles trust (default: `--account`).
+    #[arg(long, value_name = "ACCOUNT")]
+    pub platform_account: Option<String>,
+    /// Only plan (the default).
+    #[arg(long, conflicts_with = "apply")]
+    pub plan: bool,
+    /// Apply the plan.
+    #[arg(long)]
+    pub apply: bool,
+    /// Replace drifted resources (a role's trust policy changed by hand).
+    #[arg(long)]
+    pub force: bool,
+    /// Plan (with `--apply`: perform) the teardown of what bootstrap made.
+    #[arg(long)]
+    pub destroy: bool,
+    /// Send AWS calls to this endpoint (a moto server) instead of AWS; default
+    /// `AWS_ENDPOINT_URL`.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }

@@ -2,6 +2,7 @@
 
 mod app_operate;
 mod audit_list;
+mod bootstrap_aws;
 mod catalog_check;
 mod catalog_discover;
 mod catalog_graph;
@@ -19,8 +20,8 @@ mod validate;
 use std::process::ExitCode;
 
 use crate::cli::{
-    AuditCommand, CatalogCommand, Cli, Command, ConfigCommand, PipelineCommand, PolicyCommand,
-    PortCommand, RbacCommand, RenderCommand, TemplateCommand,
+    AuditCommand, BootstrapCommand, CatalogCommand, Cli, Command, ConfigCommand, PipelineCommand,
+    PolicyCommand, PortCommand, RbacCommand, RenderCommand, TemplateCommand,
 };
 
 /// Runs the parsed command line.
@@ -50,5 +51,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             template::run::run(&args, cli.config.as_deref())
         }
         Command::Template(TemplateCommand::Render(args)) => template::render::run(&args),
+        Command::Bootstrap(BootstrapCommand::Aws(args)) => bootstrap_aws::run(&args),
     }
 }

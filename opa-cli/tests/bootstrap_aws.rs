@@ -124,3 +124,91 @@ fn bootstrap_plan_apply_again_destroy() {
         "{out}"
     );
 }
+
+#[test]
+fn audit_list_reads_dynamodb_when_opa_yaml_says_so() {
+    use opa_aws::aws::{AwsConfig, DynamoDbAuditLog};
+    use opa_core::audit::{AuditLog, AuditRecord, AuditStatus, Timestamp};
+
+    let Some(url) = endpoint() else { return };
+    let table = format!(
+        "opa-cli-audit-{}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+            % 1_000_000_000
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = AwsConfig::new().with_endpoint_url(Some(url.clone()));
+        let log = DynamoDbAuditLog::default_chain(&config, "us-east-1", table.clone()).await;
+        log.create_table().await.unwrap();
+        for (i, app) in ["payments", "orders", "payments"].iter().enumerate() {
+            let at = Timestamp::from_millis(Timestamp::now().as_millis() - 60_000 + i as i64);
+            let user = "user:default/jane";
+            log.append(&AuditRecord {
+                id: AuditRecord::make_id(
+                    "123456789012",
+                    "us-east-1",
+                    "opa",
+                    "dev",
+                    app,
+                    user,
+                    "restart",
+                    &at,
+                ),
+                created_at: at,
+                initiated_by: user.into(),
+                owner: "group:default/team-a".into(),
+                assumed_role: String::new(),
+                target_account: "123456789012".into(),
+                target_region: "us-east-1".into(),
+                prefix: "opa".into(),
+                provider_name: "dev".into(),
+                env_name: "dev".into(),
+                app_name: app.to_string(),
+                action_type: "operation".into(),
+                action_name: "restart".into(),
+                request: serde_json::json!({}),
+                status: AuditStatus::Success,
+                message: format!("restart {i}"),
+            })
+            .await
+            .unwrap();
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("opa.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "cloud:\n  kind: aws\n  region: us-east-1\n  endpointUrl: {url}\naudit:\n  kind: dynamodb\n  table: {table}\n"
+        ),
+    )
+    .unwrap();
+    let (code, out, err) = opa(&[
+        "--config",
+        config.to_str().unwrap(),
+        "audit",
+        "list",
+        "--app",
+        "payments",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let records: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(records.len(), 2, "{out}");
+    assert_eq!(records[0]["message"], "restart 0");
+    assert_eq!(records[1]["message"], "restart 2");
+    let (code, out, _) = opa(&["--config", config.to_str().unwrap(), "audit", "list"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 3, "every record, oldest first: {out}");
+}

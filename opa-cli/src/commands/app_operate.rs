@@ -57,7 +57,8 @@ fn operate(
     let settings = backends::settings(config)?;
     let index = backends::catalog(&settings, &args.catalog)?;
     let cloud = backends::cloud(&settings)?;
-    let audit = backends::audit_log(&settings)?;
+    let runtime = backends::runtime()?;
+    let audit = backends::audit_log(&settings, &runtime)?;
     let admin_group = settings
         .platform
         .admin_group
@@ -70,10 +71,10 @@ fn operate(
         membership: &index,
         credentials: &cloud,
         runtime: &cloud,
-        audit: &audit,
+        audit: audit.as_ref(),
         admin_group,
     };
-    let report = match backends::runtime()?.block_on(ops.run(&request)) {
+    let report = match runtime.block_on(ops.run(&request)) {
         Ok(r) => r,
         Err(e) => {
             // The app or environment cannot be found: the operation cannot be attempted.

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use opa_core::audit::{AuditLog, AuditQuery, Timestamp};
+use opa_core::audit::{AuditQuery, Timestamp};
 use opa_core::entity::{EntityRef, RefDefaults};
 use opa_core::platform::settings::AuditKind;
 
@@ -36,8 +36,9 @@ pub fn run(config: Option<&Path>, args: &AuditListArgs) -> anyhow::Result<ExitCo
     let records = if settings.audit.kind == AuditKind::Sqlite && !settings.audit_path().exists() {
         Vec::new()
     } else {
-        let log = backends::audit_log(&settings)?;
-        backends::runtime()?.block_on(log.query(&query))?
+        let runtime = backends::runtime()?;
+        let log = backends::audit_log(&settings, &runtime)?;
+        runtime.block_on(log.query(&query))?
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match args.format {

@@ -4,8 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::bail;
+use anyhow::{Context, bail};
+use opa_aws::aws::{AwsConfig, DynamoDbAuditLog};
 use opa_aws::local::{LocalCloud, SqliteAuditLog};
+use opa_core::audit::AuditLog;
 use opa_core::config::Config;
 use opa_core::platform::EntityIndex;
 use opa_core::platform::settings::{AuditKind, CloudKind, PlatformSettings};
@@ -53,13 +55,35 @@ pub fn cloud(settings: &PlatformSettings) -> anyhow::Result<LocalCloud> {
     }
 }
 
-/// The audit log.
-pub fn audit_log(settings: &PlatformSettings) -> anyhow::Result<SqliteAuditLog> {
+/// The audit log: SQLite, or DynamoDB (`audit.table` in `audit.region`, else `cloud.region`,
+/// with the AWS default credential chain, through `cloud.endpointUrl` or `AWS_ENDPOINT_URL`
+/// when set). Calls on it must run on `runtime`.
+pub fn audit_log(
+    settings: &PlatformSettings,
+    runtime: &tokio::runtime::Runtime,
+) -> anyhow::Result<Box<dyn AuditLog>> {
     match settings.audit.kind {
-        AuditKind::Sqlite => Ok(SqliteAuditLog::open(settings.audit_path())?),
-        AuditKind::Dynamodb => bail!(
-            "audit: dynamodb is not available in this build yet; use audit: sqlite (the default)"
-        ),
+        AuditKind::Sqlite => Ok(Box::new(SqliteAuditLog::open(settings.audit_path())?)),
+        AuditKind::Dynamodb => {
+            let table = settings
+                .audit
+                .table
+                .clone()
+                .context("audit: kind dynamodb needs a table")?;
+            let region = settings
+                .audit
+                .region
+                .clone()
+                .or_else(|| settings.cloud.region.clone())
+                .or_else(|| std::env::var("AWS_REGION").ok())
+                .context("audit: kind dynamodb needs a region (audit.region or cloud.region)")?;
+            let mut config = AwsConfig::from_env();
+            if settings.cloud.endpoint_url.is_some() {
+                config = config.with_endpoint_url(settings.cloud.endpoint_url.clone());
+            }
+            let log = runtime.block_on(DynamoDbAuditLog::default_chain(&config, &region, table));
+            Ok(Box::new(log))
+        }
     }
 }
 

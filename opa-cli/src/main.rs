@@ -36,8 +36,14 @@ fn init_tracing(verbose: u8, quiet: bool) {
         (false, 2) => "debug",
         _ => "trace",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OPA_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("OPA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    // Even at TRACE, no credential in the log (the AWS SDK's signer logs the session token).
+    for d in opa_aws::aws::LOG_DIRECTIVES {
+        if let Ok(d) = d.parse() {
+            filter = filter.add_directive(d);
+        }
+    }
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

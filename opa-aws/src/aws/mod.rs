@@ -13,6 +13,11 @@
 //! retries, interceptors) and, for calls inside an account, from a
 //! [`CloudSession`](opa_core::cloud::CloudSession).
 
+/// Log filter directives (`tracing-subscriber` `EnvFilter` syntax) that any program logging the
+/// AWS backends at TRACE must add: the SDK's request signer (`aws_sigv4`) logs the canonical
+/// request at TRACE, and it holds the `x-amz-security-token` header, the session token.
+pub const LOG_DIRECTIVES: &[&str] = &["aws_sigv4=off"];
+
 mod audit_dynamodb;
 mod bootstrap;
 mod config;

@@ -87,6 +87,11 @@ pub fn audit_log(
     }
 }
 
+/// The embedded SQLite audit log (quickstart runs on the embedded defaults).
+pub fn sqlite_audit_log(settings: &PlatformSettings) -> anyhow::Result<SqliteAuditLog> {
+    Ok(SqliteAuditLog::open(settings.audit_path())?)
+}
+
 /// A runtime for the async backends.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()

@@ -71,7 +71,7 @@ impl Quickstart {
         let config = Arc::new(Config::from_file(&opa_yaml)?);
         let settings = crate::commands::platform_backends::settings(Some(&opa_yaml))?;
         let cloud = Arc::new(crate::commands::platform_backends::cloud(&settings)?);
-        let audit = crate::commands::platform_backends::audit_log(&settings)?;
+        let audit = crate::commands::platform_backends::sqlite_audit_log(&settings)?;
         let git = Arc::new(LocalGit::new(dir.join("git"), HOST));
         Ok(Self {
             dir,

@@ -14,9 +14,15 @@
 //! [`CloudSession`](opa_core::cloud::CloudSession).
 
 /// Log filter directives (`tracing-subscriber` `EnvFilter` syntax) that any program logging the
-/// AWS backends at TRACE must add: the SDK's request signer (`aws_sigv4`) logs the canonical
-/// request at TRACE, and it holds the `x-amz-security-token` header, the session token.
-pub const LOG_DIRECTIVES: &[&str] = &["aws_sigv4=off"];
+/// AWS backends at TRACE must add: at TRACE the SDK's request signer (`aws_sigv4`) logs the
+/// canonical request and its orchestrator (`aws_smithy_runtime`) and HTTP client log whole
+/// requests, with the `x-amz-security-token` header, the session token.
+pub const LOG_DIRECTIVES: &[&str] = &[
+    "aws_sigv4=off",
+    "aws_smithy_runtime=debug",
+    "aws_smithy_runtime_api=debug",
+    "aws_smithy_http_client=debug",
+];
 
 mod audit_dynamodb;
 mod bootstrap;

@@ -5,10 +5,9 @@
 use async_trait::async_trait;
 use serde_json::{Value as Json, json};
 
-use crate::entity::{EntityRef, RefDefaults};
+use super::environment_entities;
 use crate::pipeline::{PipelineOptions, generate};
 use crate::platform::model::resolve_environment;
-use crate::platform::model::{ENVIRONMENT_KIND, PROVIDER_KIND};
 use crate::platform::{Application, EntityIndex};
 use crate::scaffolder::action::{Action, ActionContext, ActionError};
 use crate::yaml::{Limits, parse_single};
@@ -82,29 +81,9 @@ impl Action for GeneratePipeline {
         let catalog = ctx.backends.catalog.clone();
         let mut environments = Vec::with_capacity(app.environments.len());
         for env_ref in &app.environments {
-            let env = catalog
-                .get_entity(env_ref)
-                .await?
-                .ok_or_else(|| ActionError::NotFound(format!("environment {env_ref}")))?;
-            let mut entities = vec![env.clone()];
-            for target in env
-                .pointer("/spec/dependsOn")
-                .and_then(Json::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Json::as_str)
-            {
-                let provider_ref = EntityRef::parse_with(target, RefDefaults::kind(PROVIDER_KIND))
-                    .map_err(|e| ActionError::Failed(format!("{env_ref}: {e}")))?;
-                if let Some(p) = catalog.get_entity(&provider_ref).await? {
-                    entities.push(p);
-                }
-            }
-            let lookup_ref =
-                EntityRef::parse_with(&env_ref.to_string(), RefDefaults::kind(ENVIRONMENT_KIND))
-                    .map_err(|e| ActionError::Failed(e.to_string()))?;
+            let entities = environment_entities(catalog.as_ref(), env_ref).await?;
             environments.push(
-                resolve_environment(&EntityIndex::new(entities), &lookup_ref)
+                resolve_environment(&EntityIndex::new(entities), env_ref)
                     .map_err(|e| ActionError::Failed(e.to_string()))?,
             );
         }

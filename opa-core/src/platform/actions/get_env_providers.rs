@@ -4,10 +4,10 @@
 use async_trait::async_trait;
 use serde_json::{Value as Json, json};
 
-use super::PlatformServices;
+use super::{PlatformServices, environment_entities};
 use crate::entity::{EntityRef, RefDefaults};
 use crate::platform::EntityIndex;
-use crate::platform::model::{ENVIRONMENT_KIND, PROVIDER_KIND};
+use crate::platform::model::ENVIRONMENT_KIND;
 use crate::platform::model::{resolve_environment, resolve_parameter_names};
 use crate::scaffolder::action::{Action, ActionContext, ActionError};
 
@@ -71,24 +71,7 @@ impl Action for GetEnvProviders {
         let env_ref = EntityRef::parse_with(text, RefDefaults::kind(ENVIRONMENT_KIND))
             .map_err(|e| ActionError::InvalidInput(e.to_string()))?;
         let catalog = ctx.backends.catalog.clone();
-        let env = catalog
-            .get_entity(&env_ref)
-            .await?
-            .ok_or_else(|| ActionError::NotFound(format!("environment {env_ref}")))?;
-        let mut entities = vec![env.clone()];
-        for target in env
-            .pointer("/spec/dependsOn")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Json::as_str)
-        {
-            let provider_ref = EntityRef::parse_with(target, RefDefaults::kind(PROVIDER_KIND))
-                .map_err(|e| ActionError::Failed(format!("{env_ref}: spec.dependsOn: {e}")))?;
-            if let Some(provider) = catalog.get_entity(&provider_ref).await? {
-                entities.push(provider);
-            }
-        }
+        let entities = environment_entities(catalog.as_ref(), &env_ref).await?;
         let index = EntityIndex::new(entities);
         let mut resolved = resolve_environment(&index, &env_ref)
             .map_err(|e| ActionError::Failed(e.to_string()))?;

@@ -20,7 +20,10 @@ pub use get_platform_parameters::GetPlatformParameters;
 pub use get_ssm_parameters::GetSsmParameters;
 
 use crate::cloud::{CloudSession, Credentials, Parameters, Secrets};
+use crate::entity::{EntityRef, RefDefaults};
+use crate::platform::model::PROVIDER_KIND;
 use crate::scaffolder::action::{ActionError, ActionRegistry};
+use crate::scaffolder::catalog::TemplateCatalog;
 
 /// What the `opa:*` actions act on.
 #[derive(Clone)]
@@ -83,4 +86,33 @@ pub(crate) fn string_list(
         Some(_) => Err(ActionError::InvalidInput(format!("{key} must be an array"))),
         None => Err(ActionError::InvalidInput(format!("{key} is required"))),
     }
+}
+
+/// An environment's entity followed by the entities of the providers its `spec.dependsOn`
+/// names (those the catalog holds): what resolving the environment needs.
+pub(crate) async fn environment_entities(
+    catalog: &dyn TemplateCatalog,
+    env_ref: &EntityRef,
+) -> Result<Vec<serde_json::Value>, ActionError> {
+    let env = catalog
+        .get_entity(env_ref)
+        .await?
+        .ok_or_else(|| ActionError::NotFound(format!("environment {env_ref}")))?;
+    let targets: Vec<String> = env
+        .pointer("/spec/dependsOn")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str)
+        .map(str::to_string)
+        .collect();
+    let mut entities = vec![env];
+    for target in targets {
+        let provider_ref = EntityRef::parse_with(&target, RefDefaults::kind(PROVIDER_KIND))
+            .map_err(|e| ActionError::Failed(format!("{env_ref}: spec.dependsOn: {e}")))?;
+        if let Some(provider) = catalog.get_entity(&provider_ref).await? {
+            entities.push(provider);
+        }
+    }
+    Ok(entities)
 }

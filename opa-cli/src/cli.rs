@@ -382,7 +382,7 @@ pub struct CatalogDiscoverArgs {
     /// A local git host root (`<DIR>/<owner>/<repo>.git`), e.g. the `git/` of `opa quickstart`.
     #[arg(long, value_name = "DIR")]
     pub local: Option<PathBuf>,
-    /// The GitLab instance's base URL (API under `/api/v4`; default https://gitlab.com).
+    /// The GitLab instance's base URL (API under `/api/v4`; default <https://gitlab.com>).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// More files to read in each repository (glob over the repository's paths).

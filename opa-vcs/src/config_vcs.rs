@@ -5,7 +5,7 @@ use std::sync::Arc;
 use opa_core::config::{Config, IntegrationKind};
 use opa_core::vcs::{Vcs, VcsError, VcsResolver};
 
-use crate::LocalGit;
+use crate::{GitHub, LocalGit};
 
 /// Chooses a [`Vcs`] per host from a [`Config`]: without `integrations`, every host is served by
 /// the local backend under `./.opa/git`.
@@ -36,10 +36,13 @@ impl VcsResolver for ConfigVcs {
                 backend: "gitlab",
                 operation: "run yet in this build (use kind: local for this host)",
             }),
-            IntegrationKind::Github => Err(VcsError::Unsupported {
-                backend: "github",
-                operation: "run yet in this build (use kind: local for this host)",
-            }),
+            IntegrationKind::Github => {
+                let api = integration
+                    .api_base_url
+                    .clone()
+                    .unwrap_or_else(|| GitHub::api_base_for_host(host));
+                Ok(Arc::new(GitHub::new(api, integration.effective_token())?))
+            }
         }
     }
 }

@@ -27,6 +27,19 @@ pub enum VcsError {
     /// The host refused the credentials.
     #[error("not authorized: {0}")]
     Unauthorized(String),
+    /// The host knows the credentials but refuses this operation (HTTP 403).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The request conflicts with the repository's state (HTTP 409: an empty repository, a
+    /// branch that moved, a variable that exists).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The host refused the request's content (HTTP 422: validation failed).
+    #[error("rejected: {0}")]
+    Rejected(String),
+    /// The host's rate limit is exhausted and the wait it asks for is longer than allowed.
+    #[error("rate limited: {0}")]
+    RateLimited(String),
     /// Any other failure of the backend (git, I/O, HTTP).
     #[error("{0}")]
     Backend(String),
@@ -42,6 +55,10 @@ impl VcsError {
             VcsError::Unsupported { .. } => "unsupported",
             VcsError::NoIntegration(_) => "no-integration",
             VcsError::Unauthorized(_) => "unauthorized",
+            VcsError::Forbidden(_) => "forbidden",
+            VcsError::Conflict(_) => "conflict",
+            VcsError::Rejected(_) => "rejected",
+            VcsError::RateLimited(_) => "rate-limited",
             VcsError::Backend(_) => "vcs",
         }
     }

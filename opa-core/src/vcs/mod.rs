@@ -62,6 +62,21 @@ pub trait Vcs: Send + Sync {
     /// every repository when `owner` is `None`.
     async fn list_repositories(&self, owner: Option<&str>) -> Result<Vec<Repository>, VcsError>;
 
+    /// Creates `branch` at the tip of `from` (the default branch when `None`). Fails with
+    /// [`VcsError::AlreadyExists`] when the branch exists.
+    async fn create_branch(
+        &self,
+        repo: &RepoId,
+        branch: &str,
+        from: Option<&str>,
+    ) -> Result<(), VcsError> {
+        let _ = (repo, branch, from);
+        Err(VcsError::Unsupported {
+            backend: self.kind(),
+            operation: "create a branch",
+        })
+    }
+
     /// Opens a merge request (GitLab) or pull request (GitHub).
     async fn open_change_request(
         &self,

@@ -22,6 +22,7 @@ pub mod crossplane;
 pub mod diagnostic;
 pub mod entity;
 pub mod error;
+pub mod iac;
 pub mod kyverno;
 pub mod operations;
 pub mod pipeline;

@@ -13,6 +13,11 @@
 //!     root: ./git
 //! urlRewrites:
 //!   "https://gitlab.example.com/opa-admin/backstage-reference/-/tree/main/": ./reference
+//! spacelift:
+//!   account: acme
+//!   apiKeyId: 01HCJMP2X7R0N8Q4M3V5Y6Z7AB
+//!   apiKeySecret: ${SPACELIFT_API_KEY_SECRET}
+//!   readOnly: true
 //! ```
 //!
 //! Sections this module does not know yet (`cloud`, `audit`, `platform`) are kept in
@@ -21,10 +26,15 @@
 mod expand;
 mod integration;
 mod secret;
+mod spacelift;
 
 pub use expand::expand_env;
 pub use integration::{Integration, IntegrationKind};
 pub use secret::SecretString;
+pub use spacelift::{
+    SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ENDPOINT, SPACELIFT_API_KEY_ID,
+    SPACELIFT_API_KEY_SECRET, SpaceliftAccess, SpaceliftSettings,
+};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -77,6 +87,9 @@ pub struct Config {
     /// the `opa.yaml`.
     #[serde(default)]
     pub url_rewrites: IndexMap<String, PathBuf>,
+    /// The Spacelift account and API key (`opa stacks`, `opa:trigger-stack-run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spacelift: Option<SpaceliftSettings>,
     /// Sections not typed here yet (`cloud`, `audit`, `platform`, …), as written.
     #[serde(flatten)]
     pub other: BTreeMap<String, serde_json::Value>,
@@ -174,6 +187,13 @@ impl Config {
             .cloned()
     }
 
+    /// The Spacelift account and API key from `spacelift:`, else the environment
+    /// (`SPACELIFT_API_KEY_ID`, `SPACELIFT_API_KEY_SECRET`, `SPACELIFT_API_ENDPOINT`); `Ok(None)`
+    /// when neither names one. The error says what is missing and where to set it.
+    pub fn spacelift_access(&self) -> Result<Option<SpaceliftAccess>, String> {
+        SpaceliftSettings::resolve(self.spacelift.as_ref(), &|name| std::env::var(name).ok())
+    }
+
     /// Where the local backend keeps repositories by default: `<base_dir>/.opa/git`.
     pub fn default_git_root(&self) -> PathBuf {
         self.base_dir.join(".opa").join("git")
@@ -245,6 +265,28 @@ mod tests {
         assert!(config.integration_for("github.com").is_none());
         assert_eq!(config.url_rewrites_resolved()[0].0, "https://x/a/b/");
         assert!(config.other.contains_key("cloud"));
+    }
+
+    #[test]
+    fn reads_the_spacelift_section() {
+        let env = |n: &str| (n == "SL_SECRET").then(|| "sl-secret-value".to_string());
+        let config = Config::from_yaml_str(
+            "spacelift:\n  account: acme\n  apiKeyId: 01KEY\n  apiKeySecret: ${SL_SECRET}\n  readOnly: true\n",
+            &env,
+        )
+        .unwrap();
+        let s = config.spacelift.as_ref().unwrap();
+        assert_eq!(
+            s.api_key_secret.as_ref().unwrap().expose(),
+            "sl-secret-value"
+        );
+        assert!(s.read_only);
+        assert!(!config.other.contains_key("spacelift"));
+        assert!(!format!("{config:?}").contains("sl-secret-value"));
+        let access = SpaceliftSettings::resolve(Some(s), &|_| None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(access.endpoint, "https://acme.app.spacelift.io/graphql");
     }
 
     #[test]

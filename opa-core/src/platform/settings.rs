@@ -1,4 +1,5 @@
-//! The platform's sections of `opa.yaml`: `cloud`, `audit` and `platform`. Read from the
+//! The platform's sections of `opa.yaml`: `cloud`, `audit` and `platform` (the `spacelift`
+//! section is [`crate::config::SpaceliftSettings`]; [`check_config`] checks it too). Read from the
 //! sections' JSON form, so they plug into the configuration loader as typed sections.
 //!
 //! ```yaml
@@ -194,7 +195,14 @@ impl PlatformSettings {
 }
 
 /// The top-level sections of `opa.yaml` OPA-rs knows.
-pub const KNOWN_SECTIONS: &[&str] = &["integrations", "urlRewrites", "cloud", "audit", "platform"];
+pub const KNOWN_SECTIONS: &[&str] = &[
+    "integrations",
+    "urlRewrites",
+    "cloud",
+    "audit",
+    "platform",
+    "spacelift",
+];
 
 /// Checks a configuration file's text: YAML syntax, a mapping at the root, known top-level
 /// sections, and the `cloud`, `audit` and `platform` sections against their schema. Problems are
@@ -234,11 +242,19 @@ pub fn check_config(text: &str) -> Vec<crate::Diagnostic> {
             continue;
         }
         let single = serde_json::json!({ name.clone(): value.to_json() });
-        if name == "integrations" || name == "urlRewrites" {
-            // The scaffolder's sections, typed by `crate::config::Config`.
-            if let Err(e) = serde_json::from_value::<crate::config::Config>(single) {
-                let message = format!("{name}: {e}");
-                out.push(Diagnostic::new("invalid-value", name, message, value.pos));
+        if name == "integrations" || name == "urlRewrites" || name == "spacelift" {
+            // The sections typed by `crate::config::Config`.
+            match serde_json::from_value::<crate::config::Config>(single) {
+                Err(e) => {
+                    let message = format!("{name}: {e}");
+                    out.push(Diagnostic::new("invalid-value", name, message, value.pos));
+                }
+                Ok(config) => {
+                    let checked = config.spacelift.as_ref().map(|s| s.check());
+                    if let Some(Err(message)) = checked {
+                        out.push(Diagnostic::new("invalid-value", name, message, value.pos));
+                    }
+                }
             }
             continue;
         }
@@ -304,6 +320,23 @@ mod tests {
                 .kind,
             CloudKind::Local
         );
+    }
+
+    #[test]
+    fn checks_the_spacelift_section() {
+        let ok = "spacelift:\n  account: acme\n  apiKeyId: 01KEY\n  apiKeySecret: ${SECRET}\n  readOnly: true\n";
+        assert!(check_config(ok).is_empty(), "{:?}", check_config(ok));
+        let d = check_config("spacelift:\n  acount: acme\n");
+        assert_eq!(
+            (d.len(), d[0].code, d[0].line),
+            (1, "invalid-value", 2),
+            "{d:?}"
+        );
+        assert!(d[0].message.contains("acount"), "{}", d[0].message);
+        let d = check_config("spacelift:\n  readOnly: maybe\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        let d = check_config("spacelift:\n  account: acme.app.spacelift.io\n");
+        assert!(d[0].message.contains("account name"), "{d:?}");
     }
 
     #[test]

@@ -65,6 +65,39 @@ pub enum Command {
     /// Bootstrap a cloud account for the platform: plan, then apply.
     #[command(subcommand)]
     Bootstrap(BootstrapCommand),
+    /// Infrastructure stacks on Spacelift: list them, trigger runs.
+    #[command(subcommand)]
+    Stacks(StacksCommand),
+}
+
+/// `opa stacks …` commands. Spacelift is `spacelift:` in opa.yaml, else `SPACELIFT_API_ENDPOINT`,
+/// `SPACELIFT_API_KEY_ID` and `SPACELIFT_API_KEY_SECRET`; the API key's scope decides which
+/// stacks are visible.
+#[derive(Debug, Subcommand)]
+pub enum StacksCommand {
+    /// List the stacks the API key can see: id, name, state, branch, repository, space, labels.
+    List(StacksListArgs),
+    /// Trigger a run of a stack; refused (exit 1) when `spacelift.readOnly` is set.
+    Trigger(StacksTriggerArgs),
+}
+
+/// Arguments of `opa stacks list`.
+#[derive(Debug, clap::Args)]
+pub struct StacksListArgs {
+    /// Output format (json: JSON Lines, one stack per line).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Arguments of `opa stacks trigger`.
+#[derive(Debug, clap::Args)]
+pub struct StacksTriggerArgs {
+    /// The stack's id (as `opa stacks list` shows it).
+    #[arg(value_name = "STACK")]
+    pub stack: String,
+    /// Output format (json: `{stack, runId, state}`, or `{stack, error: {code, message}}`).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Arguments of `opa quickstart`.

@@ -14,6 +14,7 @@ mod port_validate;
 mod quickstart;
 mod rbac_namespace;
 mod render_composition;
+pub(crate) mod stacks;
 mod template;
 mod validate;
 
@@ -21,7 +22,7 @@ use std::process::ExitCode;
 
 use crate::cli::{
     AuditCommand, BootstrapCommand, CatalogCommand, Cli, Command, ConfigCommand, PipelineCommand,
-    PolicyCommand, PortCommand, RbacCommand, RenderCommand, TemplateCommand,
+    PolicyCommand, PortCommand, RbacCommand, RenderCommand, StacksCommand, TemplateCommand,
 };
 
 /// Runs the parsed command line.
@@ -52,5 +53,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Template(TemplateCommand::Render(args)) => template::render::run(&args),
         Command::Bootstrap(BootstrapCommand::Aws(args)) => bootstrap_aws::run(&args),
+        Command::Stacks(StacksCommand::List(args)) => stacks::list(cli.config.as_deref(), &args),
+        Command::Stacks(StacksCommand::Trigger(args)) => {
+            stacks::trigger(cli.config.as_deref(), &args)
+        }
     }
 }

@@ -57,7 +57,16 @@ pub fn run(args: &TemplateRunArgs, config: Option<&Path>) -> anyhow::Result<Exit
         );
         backends.templates = Arc::new(engine);
     }
-    let runner = TaskRunner::new(ActionRegistry::with_builtins(), backends);
+    let mut registry = ActionRegistry::with_builtins();
+    // opa:trigger-stack-run, when Spacelift is configured (opa.yaml or the environment).
+    match crate::commands::stacks::spacelift_runner(&config) {
+        Ok(Some(iac)) => {
+            registry.register(Arc::new(opa_core::iac::TriggerStackRun::new(iac)));
+        }
+        Ok(None) => {}
+        Err(e) => tracing::warn!("{e:#}; opa:trigger-stack-run is not available"),
+    }
+    let runner = TaskRunner::new(registry, backends);
 
     let format = args.format;
     let progress = (format == Format::Text && std::io::stderr().is_terminal()).then(|| {

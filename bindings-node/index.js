@@ -841,6 +841,7 @@ module.exports.backstageToPort = nativeBinding.backstageToPort
 module.exports.parseEntityRef = nativeBinding.parseEntityRef
 module.exports.renderComposition = nativeBinding.renderComposition
 module.exports.renderTemplateString = nativeBinding.renderTemplateString
+module.exports.runTemplate = nativeBinding.runTemplate
 module.exports.stringifyEntityRef = nativeBinding.stringifyEntityRef
 module.exports.teamNamespace = nativeBinding.teamNamespace
 module.exports.validate = nativeBinding.validate

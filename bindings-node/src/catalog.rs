@@ -72,7 +72,7 @@ impl Catalog {
     }
 
     /// Adds the entities of a YAML text; `file` names it in locations.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn add_text(&self, env: Env, text: String, file: Option<String>) -> napi::Result<()> {
         let mut state = self.state.lock().map_err(|_| lock_error(&env))?;
         state.add_text(file, text);
@@ -80,7 +80,7 @@ impl Catalog {
     }
 
     /// Adds a file or a directory (every `*.yaml`/`*.yml` below it), read off the event loop.
-    #[napi(ts_return_type = "Promise<void>")]
+    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
     pub fn add_path(&self, path: String) -> AsyncTask<AddPath> {
         AsyncTask::new(AddPath {
             state: Arc::clone(&self.state),
@@ -90,7 +90,7 @@ impl Catalog {
     }
 
     /// Every entity, as its document.
-    #[napi(ts_return_type = "Record<string, unknown>[]")]
+    #[napi(catch_unwind, ts_return_type = "Record<string, unknown>[]")]
     pub fn entities(&self, env: Env) -> napi::Result<Vec<serde_json::Value>> {
         let mut state = self.state.lock().map_err(|_| lock_error(&env))?;
         let catalog = state.catalog().map_err(|e| throw(&env, &e))?;
@@ -101,7 +101,7 @@ impl Catalog {
     }
 
     /// The entity with this reference (`kind:namespace/name`, case-insensitive), or `null`.
-    #[napi(ts_return_type = "Record<string, unknown> | null")]
+    #[napi(catch_unwind, ts_return_type = "Record<string, unknown> | null")]
     pub fn entity(&self, env: Env, reference: String) -> napi::Result<Option<serde_json::Value>> {
         let mut state = self.state.lock().map_err(|_| lock_error(&env))?;
         let catalog = state.catalog().map_err(|e| throw(&env, &e))?;
@@ -112,7 +112,7 @@ impl Catalog {
     }
 
     /// The relations of an entity, as Backstage serves them.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn relations(&self, env: Env, reference: String) -> napi::Result<Vec<EntityRelation>> {
         let mut state = self.state.lock().map_err(|_| lock_error(&env))?;
         let catalog = state.catalog().map_err(|e| throw(&env, &e))?;
@@ -127,7 +127,7 @@ impl Catalog {
     }
 
     /// Dangling references and duplicate entities.
-    #[napi]
+    #[napi(catch_unwind)]
     pub fn check(&self, env: Env) -> napi::Result<CatalogCheck> {
         let mut state = self.state.lock().map_err(|_| lock_error(&env))?;
         let catalog = state.catalog().map_err(|e| throw(&env, &e))?;
@@ -163,11 +163,8 @@ pub struct AddPath {
     failure: Option<(&'static str, String)>,
 }
 
-impl Task for AddPath {
-    type Output = ();
-    type JsValue = ();
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
+impl AddPath {
+    fn load(&mut self) -> napi::Result<()> {
         // Fail now, not at the next query, when the path cannot be read.
         let mut state = self
             .state
@@ -182,6 +179,21 @@ impl Task for AddPath {
             self.failure = Some((e.code(), message.clone()));
             napi::Error::from_reason(message)
         })
+    }
+}
+
+impl Task for AddPath {
+    type Output = ();
+    type JsValue = ();
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        // A panic on the worker thread would abort the process: it becomes a rejection.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.load())).unwrap_or_else(
+            |_| {
+                self.failure = Some(("internal", "internal error while loading".to_string()));
+                Err(napi::Error::from_reason("internal error while loading"))
+            },
+        )
     }
 
     fn resolve(&mut self, _env: Env, _output: Self::Output) -> napi::Result<Self::JsValue> {

@@ -37,3 +37,28 @@ pub fn coded_error(env: &Env, code: &str, message: &str) -> napi::Error {
         });
     built.unwrap_or_else(|e| e)
 }
+
+/// A JS `Error` with this `code` and message, and every non-null property of `extra` (an
+/// object) set on it too, as a napi error that throws or rejects with it.
+pub fn coded_error_with(
+    env: &Env,
+    code: &str,
+    message: &str,
+    extra: serde_json::Value,
+) -> napi::Error {
+    let built = env
+        .create_error(napi::Error::new(
+            Status::GenericFailure,
+            message.to_string(),
+        ))
+        .and_then(|mut error| {
+            error.set_named_property("code", code)?;
+            if let serde_json::Value::Object(extra) = extra {
+                for (name, value) in extra.into_iter().filter(|(_, v)| !v.is_null()) {
+                    error.set_named_property(&name, env.to_js_value(&value)?)?;
+                }
+            }
+            Ok(napi::Error::from(error.to_unknown()))
+        });
+    built.unwrap_or_else(|e| e)
+}

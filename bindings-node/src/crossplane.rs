@@ -52,7 +52,7 @@ fn problem(p: Problem) -> RenderProblem {
 /// Renders a Crossplane claim (or composite resource) with its CompositeResourceDefinition and
 /// Composition (YAML text each), as Crossplane v1.20's patch-and-transform would. Problems in
 /// the inputs come back in `problems`; nothing is thrown for them.
-#[napi]
+#[napi(catch_unwind)]
 pub fn render_composition(
     xrd: String,
     composition: String,

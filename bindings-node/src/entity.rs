@@ -28,7 +28,7 @@ pub struct ParseEntityRefContext {
 
 /// Parses `[kind:][namespace/]name` as `@backstage/catalog-model`'s `parseEntityRef` does; throws
 /// the same inputs it throws (`code` = `invalid-ref`).
-#[napi]
+#[napi(catch_unwind)]
 pub fn parse_entity_ref(
     env: Env,
     reference: String,
@@ -61,7 +61,7 @@ pub struct EntityRefInput {
 
 /// Prints a reference as `stringifyEntityRef` does: `kind:namespace/name`, kind and namespace
 /// lowercased.
-#[napi]
+#[napi(catch_unwind)]
 pub fn stringify_entity_ref(reference: EntityRefInput) -> String {
     let namespace = reference
         .namespace

@@ -10,9 +10,11 @@ mod catalog;
 mod convert;
 mod crossplane;
 mod entity;
+mod js_action;
 mod policy;
 mod port;
 mod rbac;
+mod task;
 mod template;
 mod validate;
 
@@ -22,5 +24,6 @@ pub use entity::*;
 pub use policy::*;
 pub use port::*;
 pub use rbac::*;
+pub use task::*;
 pub use template::*;
 pub use validate::*;

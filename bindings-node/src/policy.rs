@@ -105,7 +105,7 @@ fn problem(p: SourceProblem) -> PolicySourceProblem {
 
 /// Applies Kyverno generate policies (YAML texts of `ClusterPolicy`/`Policy`) to resources (YAML
 /// texts) and returns what they generate, as Kyverno would. Problems are data.
-#[napi]
+#[napi(catch_unwind)]
 pub fn apply_policies(
     policies: Vec<String>,
     resources: Vec<String>,

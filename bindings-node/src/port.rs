@@ -68,7 +68,7 @@ fn problem(source: &str, index: usize, d: Diagnostic) -> PortProblem {
 
 /// Validates entities (YAML or JSON texts of Port entities, or of Backstage entities, which are
 /// mapped first) against blueprints (YAML or JSON texts). Problems are data.
-#[napi]
+#[napi(catch_unwind)]
 pub fn validate_port_entities(blueprints: Vec<String>, entities: Vec<String>) -> PortValidation {
     let b: Vec<&str> = blueprints.iter().map(String::as_str).collect();
     let e: Vec<&str> = entities.iter().map(String::as_str).collect();
@@ -102,6 +102,7 @@ pub fn validate_port_entities(blueprints: Vec<String>, entities: Vec<String>) ->
 /// Maps a Backstage entity to a Port entity with the blueprints of Port's Backstage
 /// integration. Throws an `Error` with code `invalid` when the kind has no blueprint.
 #[napi(
+    catch_unwind,
     ts_args_type = "entity: Record<string, any>",
     ts_return_type = "Record<string, any>"
 )]

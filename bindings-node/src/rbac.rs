@@ -49,7 +49,7 @@ pub struct TeamNamespace {
 }
 
 /// The resources a platform team hands out for a team's namespace request.
-#[napi]
+#[napi(catch_unwind)]
 pub fn team_namespace(request: TeamNamespaceRequest) -> TeamNamespace {
     let quota = request.resource_quota;
     let (cpu, memory) = match quota {

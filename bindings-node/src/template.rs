@@ -9,7 +9,7 @@ use crate::convert::throw_coded;
 /// Renders one `fetch:template` skeleton file with `values` (as `${{ values.x }}`), exactly as
 /// the action writes it. Throws an `Error` with `code` `template-syntax`, `template-render` or
 /// `limit-exceeded`.
-#[napi]
+#[napi(catch_unwind)]
 pub fn render_template_string(
     env: Env,
     text: String,

@@ -47,7 +47,7 @@ pub struct EntityResult {
 
 /// Validates every document of a YAML text as Backstage's catalog would (same verdicts and
 /// positions as `opa validate`). Problems in the input are data, not exceptions.
-#[napi]
+#[napi(catch_unwind)]
 pub fn validate(text: String, options: Option<ValidateInput>) -> Vec<EntityResult> {
     let options = options.unwrap_or(ValidateInput {
         file: None,

@@ -19,3 +19,26 @@ const ns: TeamNamespace = teamNamespace({ teamName: 't', environment: 'dev', res
 const port: PortValidation = validatePortEntities(['bp'], ['entity']);
 const ok: boolean = ns.valid && port.valid;
 export { status, ok };
+
+import { runTemplate, TaskResult, ActionContext, TemplateActionHandler } from '..';
+
+const deploy: TemplateActionHandler = async (ctx: ActionContext) => {
+  ctx.logger.info(`deploying into ${ctx.workspacePath}`);
+  ctx.output('url', 'https://example.com');
+  const replicas: unknown = ctx.input.replicas;
+  return { replicas };
+};
+const task: Promise<TaskResult> = runTemplate('template', { name: 'x' }, {
+  baseDir: '.',
+  dryRun: false,
+  workspace: '/tmp/ws',
+  config: 'opa.yaml',
+  user: { ref: 'user:default/jane' },
+  secrets: { token: 't' },
+  actions: { 'acme:deploy': deploy, 'acme:noop': () => {} },
+});
+task.then((r) => {
+  const first: { stepId: string; message: string } | undefined = r.log[0];
+  const out: Record<string, unknown> = r.output;
+  return [first, out];
+});

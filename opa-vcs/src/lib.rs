@@ -15,8 +15,10 @@ pub mod discover;
 pub mod github;
 pub mod gitlab;
 mod local;
+mod task_backends;
 
 pub use config_vcs::ConfigVcs;
 pub use github::GitHub;
 pub use gitlab::GitLab;
 pub use local::LocalGit;
+pub use task_backends::task_backends;

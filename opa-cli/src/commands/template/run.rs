@@ -8,15 +8,10 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use opa_core::config::Config;
-use opa_core::scaffolder::catalog::MemoryCatalog;
 use opa_core::scaffolder::logger::LogLevel;
-use opa_core::scaffolder::templating::{RenderLimits, TemplateEngine};
-use opa_core::scaffolder::urls::UrlResolver;
 use opa_core::scaffolder::{
-    ActionRegistry, Backends, TaskEvent, TaskFailure, TaskRequest, TaskResult, TaskRunner,
-    Template, UserInfo,
+    ActionRegistry, TaskEvent, TaskFailure, TaskRequest, TaskResult, TaskRunner, Template, UserInfo,
 };
-use opa_vcs::ConfigVcs;
 use serde_json::{Value as Json, json};
 
 use super::inputs;
@@ -43,20 +38,7 @@ pub fn run(args: &TemplateRunArgs, config: Option<&Path>) -> anyhow::Result<Exit
     let values = inputs::values(args.values.as_deref(), &args.set)?;
     let secrets = inputs::secrets(args.secrets_file.as_deref(), &args.secrets)?;
 
-    let mut backends = Backends::new()
-        .with_vcs(Arc::new(ConfigVcs::new(config.clone())))
-        .with_catalog(Arc::new(MemoryCatalog::new()))
-        .with_urls(UrlResolver::new(config.url_rewrites_resolved()));
-    if !config.integrations.is_empty() {
-        // parseRepoUrl knows the configured hosts (and rejects others, as Backstage does).
-        let engine = TemplateEngine::new(RenderLimits::default()).with_integrations(
-            config
-                .integrations
-                .iter()
-                .map(|i| (i.host.clone(), i.kind.as_str().to_string())),
-        );
-        backends.templates = Arc::new(engine);
-    }
+    let backends = opa_vcs::task_backends(config.clone());
     let mut registry = ActionRegistry::with_builtins();
     // opa:trigger-stack-run, when Spacelift is configured (opa.yaml or the environment).
     match crate::commands::stacks::spacelift_runner(&config) {

@@ -248,3 +248,64 @@ async fn a_wrong_key_fails_with_exit_1() {
     assert!(stderr.contains("refused API key 01WRONG"), "{stderr}");
     assert!(!text(&out).contains(SECRET));
 }
+
+const TEMPLATE: &str = r#"apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata:
+  name: run-stack
+spec:
+  owner: group:platform
+  type: service
+  parameters:
+    - properties:
+        stack: {type: string}
+  steps:
+    - id: run
+      name: Run the stack
+      action: opa:trigger-stack-run
+      input:
+        stack: ${{ parameters.stack }}
+  output:
+    runId: ${{ steps.run.output.runId }}
+    state: ${{ steps.run.output.state }}
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn template_run_triggers_a_stack_through_the_action() {
+    let server = spacelift().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("template.yaml"), TEMPLATE).unwrap();
+    let env = [
+        ("SPACELIFT_API_ENDPOINT", server.uri()),
+        ("SPACELIFT_API_KEY_ID", "01CLIKEY".to_string()),
+        ("SPACELIFT_API_KEY_SECRET", SECRET.to_string()),
+    ];
+    let args = [
+        "template",
+        "run",
+        "template.yaml",
+        "--set",
+        "stack=network",
+        "--format",
+        "json",
+    ];
+    let out = opa(&args, &env, dir.path()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let result: Json = serde_json::from_str(stdout.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        result["output"],
+        json!({"runId": "01HRUNCLI", "state": "QUEUED"}),
+        "{stdout}"
+    );
+    assert!(!text(&out).contains(SECRET) && !text(&out).contains(JWT));
+
+    // Without Spacelift configured, the step fails saying what to set.
+    let out = opa(&args, &[], dir.path()).await;
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(
+        text(&out).contains("spacelift is not configured"),
+        "{}",
+        text(&out)
+    );
+}

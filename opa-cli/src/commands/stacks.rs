@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use anyhow::bail;
 use opa_core::config::Config;
-use opa_core::iac::{IacError, IacRunner, Stack};
+use opa_core::iac::{IacError, IacRunner, Stack, TriggeredRun};
 use opa_spacelift::runner_from_access;
 
 use super::platform_backends::runtime;
@@ -28,6 +28,37 @@ pub(crate) fn spacelift_runner(config: &Config) -> anyhow::Result<Option<Arc<dyn
     }
 }
 
+/// The runner `opa:trigger-stack-run` uses in `opa template run`: Spacelift as configured, or,
+/// when it is not (or wrongly) configured, a runner whose every call fails saying so — a step
+/// using the action then names what to set rather than being an unknown action.
+pub(crate) fn action_runner(config: &Config) -> Arc<dyn IacRunner> {
+    match spacelift_runner(config) {
+        Ok(Some(runner)) => runner,
+        Ok(None) => Arc::new(NotConfigured(NOT_CONFIGURED.to_string())),
+        Err(e) => Arc::new(NotConfigured(format!("{e:#}"))),
+    }
+}
+
+const NOT_CONFIGURED: &str = "spacelift is not configured: add a spacelift: section to opa.yaml (account, apiKeyId, apiKeySecret) or set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET";
+
+/// A runner that cannot run: why is the error of every call.
+struct NotConfigured(String);
+
+#[async_trait::async_trait]
+impl IacRunner for NotConfigured {
+    fn kind(&self) -> &'static str {
+        "spacelift"
+    }
+
+    async fn list_stacks(&self) -> Result<Vec<Stack>, IacError> {
+        Err(IacError::Backend(self.0.clone()))
+    }
+
+    async fn trigger_run(&self, _stack: &str) -> Result<TriggeredRun, IacError> {
+        Err(IacError::Backend(self.0.clone()))
+    }
+}
+
 fn configured_runner(config: Option<&Path>) -> anyhow::Result<Arc<dyn IacRunner>> {
     let config = Config::load(config)?;
     for var in &config.unset_variables {
@@ -35,9 +66,7 @@ fn configured_runner(config: Option<&Path>) -> anyhow::Result<Arc<dyn IacRunner>
     }
     match spacelift_runner(&config)? {
         Some(runner) => Ok(runner),
-        None => bail!(
-            "spacelift is not configured: add a spacelift: section to opa.yaml (account, apiKeyId, apiKeySecret) or set SPACELIFT_API_ENDPOINT, SPACELIFT_API_KEY_ID and SPACELIFT_API_KEY_SECRET"
-        ),
+        None => bail!("{NOT_CONFIGURED}"),
     }
 }
 

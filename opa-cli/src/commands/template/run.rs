@@ -40,14 +40,9 @@ pub fn run(args: &TemplateRunArgs, config: Option<&Path>) -> anyhow::Result<Exit
 
     let backends = opa_vcs::task_backends(config.clone());
     let mut registry = ActionRegistry::with_builtins();
-    // opa:trigger-stack-run, when Spacelift is configured (opa.yaml or the environment).
-    match crate::commands::stacks::spacelift_runner(&config) {
-        Ok(Some(iac)) => {
-            registry.register(Arc::new(opa_core::iac::TriggerStackRun::new(iac)));
-        }
-        Ok(None) => {}
-        Err(e) => tracing::warn!("{e:#}; opa:trigger-stack-run is not available"),
-    }
+    registry.register(Arc::new(opa_core::iac::TriggerStackRun::new(
+        crate::commands::stacks::action_runner(&config),
+    )));
     let runner = TaskRunner::new(registry, backends);
 
     let format = args.format;

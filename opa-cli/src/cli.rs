@@ -399,23 +399,28 @@ pub enum CatalogCommand {
     Check(CatalogCheckArgs),
     /// Print the entities and their relations.
     Graph(CatalogGraphArgs),
-    /// Read the catalog files of every repository of a GitLab group (subgroups included) or of a
-    /// local git host, load them into one catalog and report entities, relations, dangling
+    /// Read the catalog files of every repository of a GitLab group (subgroups included), a
+    /// GitHub organisation or a local git host, load them into one catalog and report entities, relations, dangling
     /// references and invalid files (exit 1 if any file is invalid).
     Discover(CatalogDiscoverArgs),
 }
 
 /// Arguments of `opa catalog discover`.
 #[derive(Debug, clap::Args)]
-#[command(group(clap::ArgGroup::new("source").required(true).args(["gitlab_group", "local"])))]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["gitlab_group", "github_org", "local"])))]
 pub struct CatalogDiscoverArgs {
     /// The GitLab group (path such as `platform/apps`), subgroups included.
     #[arg(long, value_name = "GROUP")]
     pub gitlab_group: Option<String>,
+    /// The GitHub organisation (github.com, or GitHub Enterprise Server with `--url`).
+    #[arg(long, value_name = "ORG")]
+    pub github_org: Option<String>,
     /// A local git host root (`<DIR>/<owner>/<repo>.git`), e.g. the `git/` of `opa quickstart`.
     #[arg(long, value_name = "DIR")]
     pub local: Option<PathBuf>,
-    /// The GitLab instance's base URL (API under `/api/v4`; default <https://gitlab.com>).
+    /// The GitLab instance's base URL (API under `/api/v4`; default <https://gitlab.com>), or the
+    /// GitHub API's base URL (default <https://api.github.com>; `https://HOST/api/v3` for GitHub
+    /// Enterprise Server).
     #[arg(long, value_name = "URL")]
     pub url: Option<String>,
     /// More files to read in each repository (glob over the repository's paths).

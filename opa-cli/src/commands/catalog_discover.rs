@@ -1,5 +1,5 @@
 //! `opa catalog discover`: the catalog files of every repository of a GitLab group (subgroups
-//! included) or of a local git host, loaded into one catalog and checked.
+//! included), of a GitHub organisation, or of a local git host, loaded into one catalog and checked.
 
 use std::io::Write;
 use std::path::Path;
@@ -49,8 +49,18 @@ async fn discover(config: Option<&Path>, args: &CatalogDiscoverArgs) -> anyhow::
             .collect();
         return Ok(catalog_files(&vcs, repos, &args.glob, progress).await);
     }
+    if let Some(org) = &args.github_org {
+        let (vcs, repos) = super::catalog_discover_github::repositories(
+            config,
+            org,
+            args.url.as_deref(),
+            args.include_archived,
+        )
+        .await?;
+        return Ok(catalog_files(&vcs, repos, &args.glob, progress).await);
+    }
     let Some(group) = &args.gitlab_group else {
-        anyhow::bail!("give --gitlab-group GROUP or --local DIR");
+        anyhow::bail!("give --gitlab-group GROUP, --github-org ORG or --local DIR");
     };
     let base = args
         .url

@@ -5,6 +5,7 @@ mod audit_list;
 mod bootstrap_aws;
 mod catalog_check;
 mod catalog_discover;
+mod catalog_discover_github;
 mod catalog_graph;
 mod config_check;
 mod pipeline_generate;

@@ -16,6 +16,7 @@ mod fs_rename;
 mod opa_create_team_namespace;
 mod publish;
 mod publish_github;
+mod publish_github_pull_request;
 mod publish_gitlab;
 mod roadiehq_fs_write;
 
@@ -37,6 +38,7 @@ pub use fs_readdir::FsReaddir;
 pub use fs_rename::FsRename;
 pub use opa_create_team_namespace::CreateTeamNamespace;
 pub use publish_github::PublishGithub;
+pub use publish_github_pull_request::PublishGithubPullRequest;
 pub use publish_gitlab::PublishGitlab;
 pub use roadiehq_fs_write::RoadieFsWrite;
 
@@ -57,6 +59,7 @@ pub fn builtin_actions() -> Vec<Arc<dyn Action>> {
         Arc::new(FsRename),
         Arc::new(CreateTeamNamespace),
         Arc::new(PublishGithub),
+        Arc::new(PublishGithubPullRequest),
         Arc::new(PublishGitlab),
         Arc::new(RoadieFsWrite),
     ]

@@ -143,7 +143,7 @@ pub(super) async fn publish(
 }
 
 /// Every file under `source` (the `.git` directory excluded), relative and `/`-separated.
-fn collect_files(
+pub(super) fn collect_files(
     ctx: &ActionContext,
     source: &std::path::Path,
 ) -> Result<Vec<FileChange>, ActionError> {

@@ -366,6 +366,16 @@ mod tests {
             rate_limit_wait(StatusCode::NOT_FOUND, &secondary, "", now),
             None
         );
+        // A secondary limit without headers: a minute, as GitHub's docs advise.
+        assert_eq!(
+            rate_limit_wait(
+                StatusCode::FORBIDDEN,
+                &HeaderMap::new(),
+                "You have exceeded a secondary rate limit",
+                now
+            ),
+            Some(Duration::from_secs(60))
+        );
     }
 
     #[test]

@@ -334,6 +334,31 @@ impl Vcs for LocalGit {
         })
     }
 
+    async fn create_branch(
+        &self,
+        repo: &RepoId,
+        branch: &str,
+        from: Option<&str>,
+    ) -> Result<(), VcsError> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let git = self.open(repo)?;
+        let refname = format!("refs/heads/{branch}");
+        if !git2::Reference::is_valid_name(&refname) {
+            return Err(VcsError::InvalidRequest(format!(
+                "invalid branch name {branch:?}"
+            )));
+        }
+        if git.find_reference(&refname).is_ok() {
+            return Err(VcsError::AlreadyExists(format!(
+                "branch {branch} of {repo}"
+            )));
+        }
+        let tip = self.tip(&git, from)?;
+        git.reference(&refname, tip.id(), false, "create branch")
+            .map_err(backend)?;
+        Ok(())
+    }
+
     async fn read_file(
         &self,
         repo: &RepoId,

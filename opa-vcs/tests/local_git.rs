@@ -232,3 +232,52 @@ async fn git_clone_reads_what_it_writes() {
         String::from_utf8_lossy(&fsck.stderr)
     );
 }
+
+#[tokio::test]
+async fn creates_a_branch_from_another_branch() {
+    let root = tempfile::tempdir().unwrap();
+    let vcs = LocalGit::new(root.path(), "github.com");
+    let id = RepoId::new("acme", "web");
+    vcs.create_repository(&create(&id)).await.unwrap();
+    let main = vcs
+        .commit_files(&CommitRequest {
+            repo: id.clone(),
+            branch: "main".into(),
+            message: "initial commit".into(),
+            files: vec![file("catalog-info.yaml", "kind: Component\n")],
+            author_name: None,
+            author_email: None,
+        })
+        .await
+        .unwrap();
+    vcs.create_branch(&id, "feature/x", None).await.unwrap();
+    assert!(matches!(
+        vcs.create_branch(&id, "feature/x", Some("main")).await,
+        Err(VcsError::AlreadyExists(_))
+    ));
+    assert!(matches!(
+        vcs.create_branch(&id, "other", Some("missing")).await,
+        Err(VcsError::NotFound(_))
+    ));
+    let on_branch = vcs
+        .commit_files(&CommitRequest {
+            repo: id.clone(),
+            branch: "feature/x".into(),
+            message: "add a file".into(),
+            files: vec![file("README.md", "hi\n")],
+            author_name: None,
+            author_email: None,
+        })
+        .await
+        .unwrap();
+    assert_ne!(on_branch.commit_hash, main.commit_hash);
+    // The branch carries main's files: it starts from main, not from an empty tree.
+    assert_eq!(
+        vcs.list_files(&id, Some("feature/x"), "**").await.unwrap(),
+        ["README.md", "catalog-info.yaml"]
+    );
+    assert_eq!(
+        vcs.list_files(&id, Some("main"), "**").await.unwrap(),
+        ["catalog-info.yaml"]
+    );
+}

@@ -130,3 +130,41 @@ spec:
         .expect_err("no such parameter");
     assert!(err.message.contains("/opa/missing"), "{}", err.message);
 }
+
+#[tokio::test]
+async fn component_info_gives_the_kebab_case_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = Arc::new(LocalCloud::open(dir.path().join("cloud.json")));
+    let template = Template::from_yaml_str(
+        r#"
+apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: info}
+spec:
+  owner: group:platform
+  type: service
+  steps:
+    - id: getComponentInfo
+      action: opa:get-component-info
+      input:
+        componentName: ${{ parameters.component_id }}
+  output:
+    kebabName: ${{ steps['getComponentInfo'].output.kebabCaseComponentName }}
+"#,
+    )
+    .unwrap();
+    let result = runner(&cloud, Arc::new(MemoryCatalog::new()))
+        .run(TaskRequest::new(
+            template.clone(),
+            json!({"component_id": "OrdersAPIService2"}),
+        ))
+        .await
+        .expect("the template runs");
+    assert_eq!(result.output["kebabName"], "orders-api-service-2");
+
+    let err = runner(&cloud, Arc::new(MemoryCatalog::new()))
+        .run(TaskRequest::new(template, json!({})))
+        .await
+        .expect_err("componentName is required");
+    assert_eq!(err.step_id.as_deref(), Some("getComponentInfo"));
+}

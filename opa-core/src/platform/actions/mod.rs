@@ -5,15 +5,18 @@
 
 mod create_secret;
 mod generate_pipeline;
+mod get_component_info;
 mod get_env_providers;
 mod get_platform_metadata;
 mod get_platform_parameters;
 mod get_ssm_parameters;
+mod kebab_case;
 
 use std::sync::Arc;
 
 pub use create_secret::CreateSecret;
 pub use generate_pipeline::GeneratePipeline;
+pub use get_component_info::GetComponentInfo;
 pub use get_env_providers::GetEnvProviders;
 pub use get_platform_metadata::GetPlatformMetadata;
 pub use get_platform_parameters::GetPlatformParameters;
@@ -67,6 +70,7 @@ pub fn register(registry: &mut ActionRegistry, services: &PlatformServices) {
     registry.register(Arc::new(GetEnvProviders::new(services.clone())));
     registry.register(Arc::new(CreateSecret::new(services.clone())));
     registry.register(Arc::new(GeneratePipeline));
+    registry.register(Arc::new(GetComponentInfo));
 }
 
 /// The string items of an array input.

@@ -246,13 +246,105 @@ fn config_check() {
     let bad = opa(d, &["config", "check", "bad.yaml"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
-        text(&bad.stdout)
-            .starts_with("bad.yaml:2:3: error[invalid-value]: audit: unknown variant `dynamo`"),
+        text(&bad.stdout).starts_with(
+            "bad.yaml:2:9: error[invalid-value]: audit.kind: unknown variant `dynamo`"
+        ),
         "{}",
         text(&bad.stdout)
+    );
+    // Every command reads the file the same way: the same problem, at the same place.
+    let listed = opa(d, &["--config", "bad.yaml", "audit", "list"]);
+    assert_eq!(listed.status.code(), Some(2));
+    assert!(
+        text(&listed.stderr).contains("bad.yaml:2:9: audit.kind: unknown variant `dynamo`"),
+        "{}",
+        text(&listed.stderr)
     );
     assert_eq!(
         opa(d, &["config", "check", "missing.yaml"]).status.code(),
         Some(2)
     );
+}
+
+#[test]
+fn operating_apps_on_aws_says_what_is_missing() {
+    let dir = site();
+    let d = dir.path();
+    let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/platform");
+    std::fs::write(
+        d.join("aws.yaml"),
+        format!(
+            "cloud:\n  kind: aws\n  region: us-east-1\nplatform:\n  catalog: [\"{catalog}\"]\n"
+        ),
+    )
+    .unwrap();
+    let out = opa(
+        d,
+        &[
+            "--config",
+            "aws.yaml",
+            "app",
+            "start",
+            "payments-api",
+            "--env",
+            "dev",
+            "--as",
+            "dev-dana",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no AWS app runtime (ECS, Lambda)"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The audit log stays the embedded one: listing works with cloud: aws.
+    let listed = opa(d, &["--config", "aws.yaml", "audit", "list"]);
+    assert!(listed.status.success(), "{}", text(&listed.stderr));
+}
+
+#[test]
+fn template_run_has_the_platform_actions_and_catalog() {
+    let dir = site();
+    let d = dir.path();
+    std::fs::write(
+        d.join("template.yaml"),
+        r#"apiVersion: scaffolder.backstage.io/v1beta3
+kind: Template
+metadata: {name: platform-info}
+spec:
+  owner: group:platform-admins
+  type: service
+  steps:
+    - id: info
+      action: opa:get-component-info
+      input: {componentName: PaymentsAPI}
+    - id: env
+      action: opa:get-env-providers
+      input: {environmentRef: dev}
+    - id: entity
+      action: catalog:fetch
+      input: {entityRef: awsenvironment:default/dev}
+  output:
+    kebab: ${{ steps.info.output.kebabCaseComponentName }}
+    account: ${{ steps.env.output.envProviders[0].accountId }}
+    envKind: ${{ steps.entity.output.entity.kind }}
+"#,
+    )
+    .unwrap();
+    let out = opa(d, &["template", "run", "template.yaml", "--format", "json"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let last = text(&out.stdout)
+        .lines()
+        .last()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .unwrap();
+    assert_eq!(last["output"]["kebab"], "payments-api");
+    assert_eq!(last["output"]["account"], "111111111111");
+    assert_eq!(last["output"]["envKind"], "AWSEnvironment");
 }

@@ -54,12 +54,13 @@ fn operate(
         .context("who is acting? pass --as USER_REF or set OPA_USER")?;
     let mut request = OperationRequest::parse(user, app, &args.env, kind)?;
     request.provider = args.provider.clone();
-    let settings = backends::settings(config)?;
-    let index = backends::catalog(&settings, &args.catalog)?;
-    let cloud = backends::cloud(&settings)?;
+    let config = backends::config(config)?;
+    let index = backends::catalog(&config, &args.catalog)?;
+    let cloud = backends::cloud(&config)?;
+    let app_runtime = cloud.runtime()?;
     let runtime = backends::runtime()?;
-    let audit = backends::audit_log(&settings, &runtime)?;
-    let admin_group = settings
+    let audit = backends::audit_log(&config, &runtime)?;
+    let admin_group = config
         .platform
         .admin_group
         .as_deref()
@@ -69,8 +70,8 @@ fn operate(
     let ops = Operations {
         lookup: &index,
         membership: &index,
-        credentials: &cloud,
-        runtime: &cloud,
+        credentials: cloud.credentials.as_ref(),
+        runtime: app_runtime,
         audit: audit.as_ref(),
         admin_group,
     };

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::anyhow;
 use opa_core::audit::{AuditQuery, Timestamp};
+use opa_core::config::AuditKind;
 use opa_core::entity::{EntityRef, RefDefaults};
-use opa_core::platform::settings::AuditKind;
 
 use super::platform_backends as backends;
 use crate::cli::{AuditListArgs, Format};
@@ -31,13 +31,13 @@ pub fn run(config: Option<&Path>, args: &AuditListArgs) -> anyhow::Result<ExitCo
         until: time(&args.until)?,
         limit: args.limit,
     };
-    let settings = backends::settings(config)?;
+    let config = backends::config(config)?;
     // Listing an audit log that was never written does not create one.
-    let records = if settings.audit.kind == AuditKind::Sqlite && !settings.audit_path().exists() {
+    let records = if config.audit.kind == AuditKind::Sqlite && !config.audit_path().exists() {
         Vec::new()
     } else {
         let runtime = backends::runtime()?;
-        let log = backends::audit_log(&settings, &runtime)?;
+        let log = backends::audit_log(&config, &runtime)?;
         runtime.block_on(log.query(&query))?
     };
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

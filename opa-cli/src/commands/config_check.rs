@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use opa_core::platform::settings::check_config;
+use opa_core::config::Config;
 
 use crate::cli::{ConfigCheckArgs, Format};
 
@@ -17,7 +17,7 @@ pub fn run(config: Option<&Path>, args: &ConfigCheckArgs) -> anyhow::Result<Exit
         .unwrap_or_else(|| PathBuf::from("opa.yaml"));
     let text = std::fs::read_to_string(&file)
         .with_context(|| format!("cannot read {}", file.display()))?;
-    let problems = check_config(&text);
+    let problems = Config::check(&text);
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => writeln!(

@@ -14,8 +14,8 @@ use super::platform_backends as backends;
 use crate::cli::{Format, PipelineGenerateArgs};
 
 pub fn run(config: Option<&Path>, args: &PipelineGenerateArgs) -> anyhow::Result<ExitCode> {
-    let settings = backends::settings(config)?;
-    let index = backends::catalog(&settings, &args.catalog)?;
+    let config = backends::config(config)?;
+    let index = backends::catalog(&config, &args.catalog)?;
     let app_ref = EntityRef::parse_with(&args.app, RefDefaults::kind("Component"))?;
     let generated = (|| -> anyhow::Result<_> {
         let entity = index

@@ -1,34 +1,35 @@
-//! The platform's configuration and backends for `opa app` and `opa audit`: the `cloud`,
-//! `audit` and `platform` sections of opa.yaml (or the built-in defaults: embedded backends
-//! under ./.opa/), the catalog, the local cloud and the audit log.
+//! The platform's backends as opa.yaml chooses them (or the built-in defaults: embedded backends
+//! under ./.opa/): the catalog, the cloud (local, or AWS) and the audit log — for `opa app`,
+//! `opa audit`, `opa pipeline`, `opa template run` and the quickstart.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use opa_aws::aws::{AwsConfig, DynamoDbAuditLog};
+use opa_aws::aws::{
+    AwsConfig, AwsCredentials, DynamoDbAuditLog, SecretsManagerSecrets, SsmParameters,
+};
 use opa_aws::local::{LocalCloud, SqliteAuditLog};
 use opa_core::audit::AuditLog;
-use opa_core::config::Config;
+use opa_core::cloud::{AppRuntime, Credentials, Parameters, Secrets};
+use opa_core::config::{AuditKind, CloudKind, Config};
 use opa_core::platform::EntityIndex;
-use opa_core::platform::settings::{AuditKind, CloudKind, PlatformSettings};
+use opa_core::platform::actions::PlatformServices;
 
-/// Reads the platform's sections of `--config FILE`, else `./opa.yaml`, else the defaults,
-/// through the configuration loader (so `${VAR}` reads the environment).
-pub fn settings(explicit: Option<&Path>) -> anyhow::Result<PlatformSettings> {
+/// The configuration: `--config FILE`, else `./opa.yaml`, else the defaults (`${VAR}` reads
+/// the environment; an unset one is warned about).
+pub fn config(explicit: Option<&Path>) -> anyhow::Result<Config> {
     let config = Config::load(explicit)?;
-    let root = serde_json::Value::Object(config.other.clone().into_iter().collect());
-    PlatformSettings::from_config(&root, config.base_dir.clone()).map_err(|e| {
-        match &config.source {
-            Some(file) => anyhow::anyhow!("{}: {e}", file.display()),
-            None => anyhow::anyhow!("{e}"),
-        }
-    })
+    for var in &config.unset_variables {
+        tracing::warn!("opa.yaml names ${{{var}}}, which is not set");
+    }
+    Ok(config)
 }
 
 /// The catalog from `--catalog` paths, else `platform.catalog`.
-pub fn catalog(settings: &PlatformSettings, paths: &[PathBuf]) -> anyhow::Result<EntityIndex> {
+pub fn catalog(config: &Config, paths: &[PathBuf]) -> anyhow::Result<EntityIndex> {
     let paths = if paths.is_empty() {
-        settings.catalog()
+        config.catalog()
     } else {
         paths.to_vec()
     };
@@ -45,51 +46,132 @@ pub fn catalog(settings: &PlatformSettings, paths: &[PathBuf]) -> anyhow::Result
     Ok(index)
 }
 
-/// The cloud backend.
-pub fn cloud(settings: &PlatformSettings) -> anyhow::Result<LocalCloud> {
-    match settings.cloud.kind {
-        CloudKind::Local => Ok(LocalCloud::open(settings.state_file())),
-        CloudKind::Aws => {
-            bail!("cloud: aws is not available in this build yet; use cloud: local (the default)")
+/// The cloud backends, one per trait, as `cloud.kind` chooses them.
+#[derive(Clone)]
+pub struct Cloud {
+    /// Sessions and role assumption.
+    pub credentials: Arc<dyn Credentials>,
+    /// SSM-like parameters.
+    pub parameters: Arc<dyn Parameters>,
+    /// Secrets Manager-like secrets.
+    pub secrets: Arc<dyn Secrets>,
+    /// The running apps; `Err` says why this cloud cannot operate them.
+    pub runtime: Result<Arc<dyn AppRuntime>, String>,
+    /// The platform's region.
+    pub region: String,
+}
+
+impl Cloud {
+    /// What the `opa:*` scaffolder actions act on.
+    pub fn services(&self, config: &Config) -> PlatformServices {
+        PlatformServices {
+            credentials: self.credentials.clone(),
+            parameters: self.parameters.clone(),
+            secrets: self.secrets.clone(),
+            region: self.region.clone(),
+            prefix: config.platform.prefix().to_string(),
         }
     }
+
+    /// The app runtime, or an error saying why there is none.
+    pub fn runtime(&self) -> anyhow::Result<&dyn AppRuntime> {
+        self.runtime
+            .as_deref()
+            .map_err(|why| anyhow::anyhow!("{why}"))
+    }
+}
+
+/// The region of the platform: `cloud.region`, else `AWS_REGION`, else `us-east-1` for the
+/// local cloud.
+fn region(config: &Config) -> Option<String> {
+    config
+        .cloud
+        .region
+        .clone()
+        .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()))
+}
+
+/// The AWS SDK configuration: the default credential chain, through `cloud.endpointUrl` (or
+/// `AWS_ENDPOINT_URL`) when set.
+fn aws_config(config: &Config) -> AwsConfig {
+    let aws = AwsConfig::from_env();
+    if config.cloud.endpoint_url.is_some() {
+        aws.with_endpoint_url(config.cloud.endpoint_url.clone())
+    } else {
+        aws
+    }
+}
+
+/// The cloud backends: the embedded local cloud (`cloud.stateFile`), or AWS (STS, SSM, Secrets
+/// Manager with the default credential chain, in `cloud.region`).
+pub fn cloud(config: &Config) -> anyhow::Result<Cloud> {
+    match config.cloud.kind {
+        CloudKind::Local => {
+            let local = Arc::new(local_cloud(config));
+            Ok(Cloud {
+                credentials: local.clone(),
+                parameters: local.clone(),
+                secrets: local.clone(),
+                runtime: Ok(local as Arc<dyn AppRuntime>),
+                region: region(config).unwrap_or_else(|| "us-east-1".into()),
+            })
+        }
+        CloudKind::Aws => {
+            let region = region(config)
+                .context("cloud: kind aws needs a region (cloud.region or AWS_REGION)")?;
+            let aws = aws_config(config);
+            Ok(Cloud {
+                credentials: Arc::new(AwsCredentials::default_chain(aws.clone())),
+                parameters: Arc::new(SsmParameters::new(aws.clone())),
+                secrets: Arc::new(SecretsManagerSecrets::new(aws)),
+                runtime: Err(
+                    "cloud: aws cannot operate apps yet: this build has no AWS app \
+                              runtime (ECS, Lambda); use cloud: local to operate apps on the \
+                              embedded cloud"
+                        .into(),
+                ),
+                region,
+            })
+        }
+    }
+}
+
+/// The embedded local cloud (the quickstart always runs on it).
+pub fn local_cloud(config: &Config) -> LocalCloud {
+    LocalCloud::open(config.state_file())
 }
 
 /// The audit log: SQLite, or DynamoDB (`audit.table` in `audit.region`, else `cloud.region`,
 /// with the AWS default credential chain, through `cloud.endpointUrl` or `AWS_ENDPOINT_URL`
 /// when set). Calls on it must run on `runtime`.
 pub fn audit_log(
-    settings: &PlatformSettings,
+    config: &Config,
     runtime: &tokio::runtime::Runtime,
 ) -> anyhow::Result<Box<dyn AuditLog>> {
-    match settings.audit.kind {
-        AuditKind::Sqlite => Ok(Box::new(SqliteAuditLog::open(settings.audit_path())?)),
+    match config.audit.kind {
+        AuditKind::Sqlite => Ok(Box::new(SqliteAuditLog::open(config.audit_path())?)),
         AuditKind::Dynamodb => {
-            let table = settings
-                .audit
-                .table
-                .clone()
-                .context("audit: kind dynamodb needs a table")?;
-            let region = settings
+            // The schema requires the table with kind dynamodb.
+            let table = config.audit.table.clone().unwrap_or_default();
+            let region = config
                 .audit
                 .region
                 .clone()
-                .or_else(|| settings.cloud.region.clone())
-                .or_else(|| std::env::var("AWS_REGION").ok())
+                .or_else(|| region(config))
                 .context("audit: kind dynamodb needs a region (audit.region or cloud.region)")?;
-            let mut config = AwsConfig::from_env();
-            if settings.cloud.endpoint_url.is_some() {
-                config = config.with_endpoint_url(settings.cloud.endpoint_url.clone());
-            }
-            let log = runtime.block_on(DynamoDbAuditLog::default_chain(&config, &region, table));
+            let log = runtime.block_on(DynamoDbAuditLog::default_chain(
+                &aws_config(config),
+                &region,
+                table,
+            ));
             Ok(Box::new(log))
         }
     }
 }
 
 /// The embedded SQLite audit log (quickstart runs on the embedded defaults).
-pub fn sqlite_audit_log(settings: &PlatformSettings) -> anyhow::Result<SqliteAuditLog> {
-    Ok(SqliteAuditLog::open(settings.audit_path())?)
+pub fn sqlite_audit_log(config: &Config) -> anyhow::Result<SqliteAuditLog> {
+    Ok(SqliteAuditLog::open(config.audit_path())?)
 }
 
 /// A runtime for the async backends.

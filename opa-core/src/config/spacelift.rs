@@ -118,10 +118,19 @@ impl SpaceliftSettings {
     /// Checks what can be checked without the environment (the account name, the endpoint's
     /// form): what `opa config check` reports.
     pub fn check(&self) -> Result<(), String> {
-        if let Some(e) = self.endpoint.as_deref().filter(|e| !e.contains("${")) {
+        // `${VAR}` not expanded, or expanded from an unset variable: checked when resolved.
+        if let Some(e) = self
+            .endpoint
+            .as_deref()
+            .filter(|e| !e.contains("${") && !e.is_empty())
+        {
             normalize_endpoint(e)?;
         }
-        if let Some(a) = self.account.as_deref().filter(|a| !a.contains("${")) {
+        if let Some(a) = self
+            .account
+            .as_deref()
+            .filter(|a| !a.contains("${") && !a.is_empty())
+        {
             account_endpoint(a)?;
         }
         Ok(())

@@ -14,7 +14,6 @@ mod checks;
 pub mod environment;
 pub mod model;
 pub mod provider;
-pub mod settings;
 
 pub use environment::{AwsEnvironment, EnvironmentMetadata, EnvironmentSpec};
 pub use model::{

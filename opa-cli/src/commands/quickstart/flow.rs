@@ -12,7 +12,6 @@ use opa_core::entity::{EntityRef, RefDefaults};
 use opa_core::operations::{OperationKind, OperationRequest, Operations};
 use opa_core::platform::actions::{self as platform_actions, PlatformServices};
 use opa_core::platform::model::resolve_environment;
-use opa_core::platform::settings::PlatformSettings;
 use opa_core::platform::{EntityIndex, EnvironmentProvider};
 use opa_core::scaffolder::catalog::MemoryCatalog;
 use opa_core::scaffolder::template::Template;
@@ -45,7 +44,6 @@ const ENVIRONMENTS: &[(&str, &str, &str, u32, bool)] = &[
 pub struct Quickstart {
     dir: PathBuf,
     config: Arc<Config>,
-    settings: PlatformSettings,
     cloud: Arc<LocalCloud>,
     audit: SqliteAuditLog,
     git: Arc<LocalGit>,
@@ -68,15 +66,13 @@ impl Quickstart {
             std::fs::create_dir_all(target.parent().unwrap_or(&dir))?;
             std::fs::write(&target, text)?;
         }
-        let config = Arc::new(Config::from_file(&opa_yaml)?);
-        let settings = crate::commands::platform_backends::settings(Some(&opa_yaml))?;
-        let cloud = Arc::new(crate::commands::platform_backends::cloud(&settings)?);
-        let audit = crate::commands::platform_backends::sqlite_audit_log(&settings)?;
+        let config = Arc::new(crate::commands::platform_backends::config(Some(&opa_yaml))?);
+        let cloud = Arc::new(crate::commands::platform_backends::local_cloud(&config));
+        let audit = crate::commands::platform_backends::sqlite_audit_log(&config)?;
         let git = Arc::new(LocalGit::new(dir.join("git"), HOST));
         Ok(Self {
             dir,
             config,
-            settings,
             cloud,
             audit,
             git,
@@ -374,7 +370,7 @@ impl Quickstart {
         );
         let request = OperationRequest::parse(user, APP, "dev", kind)?;
         let admin_group = self
-            .settings
+            .config
             .platform
             .admin_group
             .as_deref()

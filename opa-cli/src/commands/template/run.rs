@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use opa_core::config::Config;
+use opa_core::platform::actions as platform_actions;
+use opa_core::scaffolder::catalog::MemoryCatalog;
 use opa_core::scaffolder::logger::LogLevel;
 use opa_core::scaffolder::{
     ActionRegistry, TaskEvent, TaskFailure, TaskRequest, TaskResult, TaskRunner, Template, UserInfo,
@@ -18,10 +19,7 @@ use super::inputs;
 use crate::cli::{Format, TemplateRunArgs};
 
 pub fn run(args: &TemplateRunArgs, config: Option<&Path>) -> anyhow::Result<ExitCode> {
-    let config = Arc::new(Config::load(config)?);
-    for var in &config.unset_variables {
-        tracing::warn!("opa.yaml names ${{{var}}}, which is not set");
-    }
+    let config = Arc::new(crate::commands::platform_backends::config(config)?);
     let template = match Template::from_file(&args.template) {
         Ok(t) => t,
         Err(opa_core::scaffolder::ScaffolderError::InvalidTemplate { file, diagnostics }) => {
@@ -38,8 +36,18 @@ pub fn run(args: &TemplateRunArgs, config: Option<&Path>) -> anyhow::Result<Exit
     let values = inputs::values(args.values.as_deref(), &args.set)?;
     let secrets = inputs::secrets(args.secrets_file.as_deref(), &args.secrets)?;
 
-    let backends = opa_vcs::task_backends(config.clone());
+    // The catalog the steps read (`catalog:fetch`, `opa:get-env-providers`): platform.catalog.
+    let catalog = MemoryCatalog::new();
+    if !config.platform.catalog.is_empty() {
+        for entity in crate::commands::platform_backends::catalog(&config, &[])?.iter() {
+            catalog.insert(entity.clone())?;
+        }
+    }
+    let backends = opa_vcs::task_backends(config.clone()).with_catalog(Arc::new(catalog));
     let mut registry = ActionRegistry::with_builtins();
+    // OPA on AWS's actions (opa:*) on the cloud opa.yaml chooses.
+    let cloud = crate::commands::platform_backends::cloud(&config)?;
+    platform_actions::register(&mut registry, &cloud.services(&config));
     registry.register(Arc::new(opa_core::iac::TriggerStackRun::new(
         crate::commands::stacks::action_runner(&config),
     )));

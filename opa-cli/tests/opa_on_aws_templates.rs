@@ -37,9 +37,12 @@ const ENVIRONMENT: &str = "dev";
 /// with an unknown action before its first step).
 const REPO_TOKEN: &str = "opa:createRepoAccessToken:gitlab";
 
+/// Runs to the end, or stops at a step (id) for a reason (a part of the message).
+type Expected = Result<(), (&'static str, &'static str)>;
+
 /// What each template of the corpus does here: `Ok` runs to the end; `Err((step, why))` stops
 /// at that step, for that reason (docs/opa-on-aws-templates.md says why).
-const EXPECTED: &[(&str, Result<(), (&str, &str)>)] = &[
+const EXPECTED: &[(&str, Expected)] = &[
     ("aws-basic-environment-provider", Ok(())),
     ("aws-ecs-ec2-environment-provider", Ok(())),
     ("aws-ecs-environment-provider", Ok(())),

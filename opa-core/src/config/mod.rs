@@ -357,6 +357,7 @@ mod tests {
         assert!(d[0].message.contains("account name"), "{d:?}");
     }
 
+    #[test]
     fn defaults_are_the_embedded_backends() {
         let config = Config::defaults("/tmp/w");
         let i = config.integration_for("github.com").unwrap();

@@ -8,7 +8,7 @@ use aws_sdk_sts::config::{Credentials as SdkCredentials, SharedCredentialsProvid
 use opa_aws::aws::{AwsBootstrapper, AwsConfig, AwsCredentials, ROLE_POLICY_NAME};
 use opa_core::cloud::{
     AssumeRoleRequest, BootstrapRequest, Bootstrapper, ChangeAction, CloudError, CloudSession,
-    Credentials,
+    Credentials, OidcSubject, SecretString,
 };
 use opa_core::testing;
 use serde_json::Value;
@@ -160,8 +160,12 @@ async fn what_bootstrap_makes_checked_with_the_sdk_then_drift() {
     let policy = decode(policy.policy_document());
     for s in policy["Statement"].as_array().unwrap() {
         let resource = s["Resource"].to_string();
+        // ECS's DescribeTaskDefinition and RegisterTaskDefinition take no resource-level
+        // permissions: "*" is the only resource IAM accepts for them.
+        let task_definitions = s["Action"]
+            == serde_json::json!(["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]);
         assert!(
-            resource.contains("opa-") && !resource.contains("\"*\""),
+            task_definitions || (resource.contains("opa-") && !resource.contains("\"*\"")),
             "scoped to the prefix: {resource}"
         );
     }
@@ -340,4 +344,222 @@ async fn missing_roles_are_not_found() {
         matches!(e, CloudError::NotFound { kind: "role", .. }),
         "{e}"
     );
+}
+
+/// The `apiToken` of a secret, read with the SDK.
+async fn api_token(sdk: &SdkConfig, name: &str) -> Value {
+    let out = aws_sdk_secretsmanager::Client::new(sdk)
+        .get_secret_value()
+        .secret_id(name)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("secret {name}: {e}"));
+    serde_json::from_str(out.secret_string().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn git_secrets_are_made_idempotently_and_their_values_never_shown() {
+    let Some(config) = moto() else { return };
+    let session = fresh_account(&config).await;
+    let bootstrapper = AwsBootstrapper::new(config.clone());
+    let mut req = request(&session);
+    req.github_token = Some(SecretString::new("ghp-first-token-1111"));
+    req.gitlab_token = Some(SecretString::new("glpat-first-token-2222"));
+    let shown = |plan: &opa_core::cloud::BootstrapPlan, req: &BootstrapRequest| {
+        format!(
+            "{}\n{}\n{plan:?}\n{req:?}\n{}",
+            plan.to_text(),
+            serde_json::to_string(plan).unwrap(),
+            serde_json::to_string(req).unwrap()
+        )
+    };
+
+    let plan = bootstrapper.plan(&session, &req).await.unwrap();
+    let text = plan.to_text();
+    assert!(text.contains("+ secret opa-admin-github-secrets"), "{text}");
+    assert!(text.contains("+ secret opa-admin-gitlab-secrets"), "{text}");
+    let (applied, made) = bootstrapper.apply(&session, &req).await.unwrap();
+    assert_eq!(
+        made.secrets,
+        ["opa-admin-github-secrets", "opa-admin-gitlab-secrets"]
+    );
+    let everything = format!("{}\n{made:?}", shown(&applied, &req));
+    assert!(
+        !everything.contains("first-token"),
+        "a token was shown: {everything}"
+    );
+    let sdk = sdk(&config, &session);
+    assert_eq!(
+        api_token(&sdk, "opa-admin-github-secrets").await,
+        serde_json::json!({"apiToken": "ghp-first-token-1111"})
+    );
+    assert_eq!(
+        api_token(&sdk, "opa-admin-gitlab-secrets").await["apiToken"],
+        "glpat-first-token-2222"
+    );
+    assert!(
+        bootstrapper.plan(&session, &req).await.unwrap().is_noop(),
+        "a second apply changes nothing"
+    );
+
+    // Someone adds the GitLab admin's username (as OPA's installer does); a new token is an
+    // update that keeps it, and the plan says only that the token differs.
+    aws_sdk_secretsmanager::Client::new(&sdk)
+        .put_secret_value()
+        .secret_id("opa-admin-gitlab-secrets")
+        .secret_string(r#"{"apiToken":"glpat-first-token-2222","username":"opa-admin"}"#)
+        .send()
+        .await
+        .unwrap();
+    req.gitlab_token = Some(SecretString::new("glpat-second-token-3333"));
+    let plan = bootstrapper.plan(&session, &req).await.unwrap();
+    let change = plan
+        .changes
+        .iter()
+        .find(|c| c.name == "opa-admin-gitlab-secrets")
+        .unwrap();
+    assert_eq!(change.action, ChangeAction::Update);
+    assert_eq!(change.detail.as_deref(), Some("apiToken differs"));
+    assert!(
+        !shown(&plan, &req).contains("token-"),
+        "{}",
+        shown(&plan, &req)
+    );
+    bootstrapper.apply(&session, &req).await.unwrap();
+    assert_eq!(
+        api_token(&sdk, "opa-admin-gitlab-secrets").await,
+        serde_json::json!({"apiToken": "glpat-second-token-3333", "username": "opa-admin"})
+    );
+
+    // Without a token, an existing secret is kept as it is; a new one is made empty.
+    let mut other_env = request(&session);
+    other_env.prefix = "opb".into();
+    let text = bootstrapper
+        .plan(&session, &other_env)
+        .await
+        .unwrap()
+        .to_text();
+    assert!(
+        text.contains("+ secret opb-admin-github-secrets (empty apiToken: no token given"),
+        "{text}"
+    );
+    req.github_token = None;
+    req.gitlab_token = None;
+    assert!(bootstrapper.plan(&session, &req).await.unwrap().is_noop());
+
+    // Destroy schedules the secrets' deletion; bootstrapping again restores them.
+    let mut destroy = req.clone();
+    destroy.destroy = true;
+    bootstrapper.apply(&session, &destroy).await.unwrap();
+    let gone = aws_sdk_secretsmanager::Client::new(&sdk)
+        .describe_secret()
+        .secret_id("opa-admin-github-secrets")
+        .send()
+        .await
+        .unwrap();
+    assert!(gone.deleted_date().is_some(), "scheduled for deletion");
+    req.github_token = Some(SecretString::new("ghp-third-token-4444"));
+    let mut again = destroy.clone();
+    again.github_token = req.github_token.clone();
+    assert!(
+        bootstrapper
+            .plan(&session, &again)
+            .await
+            .unwrap()
+            .changes
+            .iter()
+            .all(|c| c.resource != "secret"),
+        "a second destroy leaves the scheduled secrets alone"
+    );
+    let plan = bootstrapper.plan(&session, &req).await.unwrap();
+    let text = plan.to_text();
+    assert!(
+        text.contains("+ secret opa-admin-gitlab-secrets (restores it from its scheduled deletion, with its value)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("+ secret opa-admin-github-secrets (restores it from its scheduled deletion, with the token given)"),
+        "{text}"
+    );
+    bootstrapper.apply(&session, &req).await.unwrap();
+    assert_eq!(
+        api_token(&sdk, "opa-admin-github-secrets").await["apiToken"],
+        "ghp-third-token-4444"
+    );
+    assert_eq!(
+        api_token(&sdk, "opa-admin-gitlab-secrets").await,
+        serde_json::json!({"apiToken": "glpat-second-token-3333", "username": "opa-admin"}),
+        "restored as it was"
+    );
+    assert!(bootstrapper.plan(&session, &req).await.unwrap().is_noop());
+}
+
+#[tokio::test]
+async fn oidc_trusts_follow_the_subjects_given() {
+    let Some(config) = moto() else { return };
+    let session = fresh_account(&config).await;
+    let bootstrapper = AwsBootstrapper::new(config.clone());
+    let mut req = request(&session);
+    req.oidc_subjects = vec![
+        "branch:release/*".parse().unwrap(),
+        "environment:production".parse().unwrap(),
+        OidcSubject::Branch("develop".into()),
+    ];
+    bootstrapper.apply(&session, &req).await.unwrap();
+    let iam = aws_sdk_iam::Client::new(&sdk(&config, &session));
+    let trust = |iam: aws_sdk_iam::Client| async move {
+        let role = iam
+            .get_role()
+            .role_name("opa-dev-provisioning-role")
+            .send()
+            .await
+            .unwrap();
+        decode(role.role().unwrap().assume_role_policy_document().unwrap())
+    };
+    let doc = trust(iam.clone()).await;
+    let subs: Vec<&Value> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["Condition"]["StringLike"].as_object())
+        .flat_map(|m| m.values())
+        .collect();
+    assert_eq!(
+        subs,
+        [
+            &serde_json::json!([
+                "repo:acme/payments:ref:refs/heads/release/*",
+                "repo:acme/payments:environment:production",
+                "repo:acme/payments:ref:refs/heads/develop"
+            ]),
+            &serde_json::json!([
+                "project_path:acme/payments:ref_type:branch:ref:release/*",
+                "project_path:acme/payments:ref_type:branch:ref:develop"
+            ]),
+        ]
+    );
+    // Other subjects later: the trust bootstrap wants changed, which is drift on the role.
+    req.oidc_subjects = vec![OidcSubject::Branch("main".into())];
+    let plan = bootstrapper.plan(&session, &req).await.unwrap();
+    assert!(
+        plan.to_text()
+            .contains("! iam-role opa-dev-provisioning-role"),
+        "{}",
+        plan.to_text()
+    );
+    req.force = true;
+    bootstrapper.apply(&session, &req).await.unwrap();
+    let doc = trust(iam).await;
+    assert!(
+        doc.to_string()
+            .contains("\"project_path:acme/payments:ref_type:branch:ref:main\""),
+        "{doc}"
+    );
+
+    // GitLab's sub claim names no environment: environments alone cannot make its trust.
+    req.oidc_subjects = vec![OidcSubject::Environment("production".into())];
+    match bootstrapper.plan(&session, &req).await {
+        Err(CloudError::InvalidRequest(m)) => assert!(m.contains("GitLab"), "{m}"),
+        other => panic!("{other:?}"),
+    }
 }

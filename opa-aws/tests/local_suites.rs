@@ -303,3 +303,38 @@ async fn concurrent_writers_lose_no_update() {
     assert_eq!(all.len(), 40);
     assert!(!dir.path().join("cloud.json.lock").exists());
 }
+
+#[tokio::test]
+async fn oidc_subjects_shape_the_local_trust_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let cloud = LocalCloud::open(dir.path().join("cloud.json"));
+    let admin = cloud.admin_session(ACCOUNT, REGION);
+    let mut req = request();
+    req.oidc_subjects = vec![
+        "ref:refs/heads/trunk".parse().unwrap(),
+        "environment:qa".parse().unwrap(),
+    ];
+    cloud.apply(&admin, &req).await.expect("bootstrap");
+    let state = cloud.read(|s| Ok(s.clone())).unwrap();
+    let trust = state.accounts[ACCOUNT].roles["opa-dev-provisioning-role"]
+        .trust_policy
+        .to_string();
+    assert!(
+        trust.contains("repo:acme/payments:ref:refs/heads/trunk"),
+        "{trust}"
+    );
+    assert!(
+        trust.contains("repo:acme/payments:environment:qa"),
+        "{trust}"
+    );
+    assert!(!trust.contains("refs/heads/main"), "{trust}");
+    assert!(
+        trust.contains("\"project_path:acme/payments:ref_type:branch:ref:trunk\""),
+        "{trust}"
+    );
+    req.oidc_subjects = vec!["environment:qa".parse().unwrap()];
+    match cloud.plan(&admin, &req).await {
+        Err(CloudError::InvalidRequest(m)) => assert!(m.contains("GitLab"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+}

@@ -302,16 +302,24 @@ pub struct BootstrapAwsArgs {
     /// The environment (`dev`).
     #[arg(long = "env")]
     pub env_name: String,
-    /// `ORG/REPO` whose GitHub Actions may assume the provisioning role (branch main, or the
-    /// GitHub environment named like `--env`).
+    /// `ORG/REPO` whose GitHub Actions may assume the provisioning role (the runs of
+    /// `--oidc-subject`). Bootstrap also makes the secret `<prefix>-admin-github-secrets`
+    /// holding `GITHUB_TOKEN` as its `apiToken`.
     #[arg(long, value_name = "ORG/REPO")]
     pub github_repo: Option<String>,
     /// A GitLab host whose pipelines of `--gitlab-project` may assume the provisioning role.
+    /// Bootstrap also makes the secret `<prefix>-admin-gitlab-secrets` holding `GITLAB_TOKEN`.
     #[arg(long, value_name = "HOST", requires = "gitlab_project")]
     pub gitlab_host: Option<String>,
     /// `GROUP/PROJECT` on `--gitlab-host`.
     #[arg(long, value_name = "GROUP/PROJECT", requires = "gitlab_host")]
     pub gitlab_project: Option<String>,
+    /// Which pipeline runs the OIDC trusts accept, repeatable: `ref:refs/heads/BRANCH` (or
+    /// `branch:BRANCH`) and, for GitHub, `environment:ENV`; `*` is a wildcard
+    /// (`branch:release/*`). Default: branch `main` and the GitHub environment named like
+    /// `--env`.
+    #[arg(long = "oidc-subject", value_name = "SUBJECT")]
+    pub oidc_subjects: Vec<opa_core::cloud::OidcSubject>,
     /// The provisioning role's name (default `<prefix>-<env>-provisioning-role`).
     #[arg(long, value_name = "NAME")]
     pub provisioning_role: Option<String>,

@@ -17,7 +17,7 @@ use aws_sdk_s3::types::{
 };
 use opa_core::cloud::{
     BootstrapPlan, BootstrapRequest, Bootstrapper, ChangeAction, CloudError, CloudSession,
-    PlannedChange, ProvisionedResources,
+    PlannedChange, ProvisionedResources, SecretString,
 };
 use opa_core::platform::aws_ids::{is_account_id, is_region};
 use serde_json::Value;
@@ -26,8 +26,8 @@ use super::audit_dynamodb::{self, ALL_INDEX, APP_INDEX, ENV_INDEX, USER_INDEX};
 use super::config::AwsConfig;
 use super::error::{cloud_error, code};
 use crate::local::policy::{
-    GITHUB_OIDC_URL, STS_AUDIENCE, gitlab_oidc_url, oidc_provider_arn, operations_policy,
-    operations_trust, provisioning_policy, provisioning_trust,
+    GITHUB_OIDC_URL, STS_AUDIENCE, check_oidc_subjects, gitlab_oidc_url, oidc_provider_arn,
+    operations_policy, operations_trust, provisioning_policy, provisioning_trust,
 };
 
 /// The name of the inline policy bootstrap puts on its roles.
@@ -63,6 +63,12 @@ enum Desired {
         name: String,
         value: String,
     },
+    /// A Secrets Manager secret holding `{"apiToken": …}`; `token` `None` keeps an existing
+    /// value and makes a new secret with an empty token.
+    Secret {
+        name: String,
+        token: Option<SecretString>,
+    },
 }
 
 impl Desired {
@@ -73,6 +79,7 @@ impl Desired {
             Desired::Bucket { .. } => "s3-bucket",
             Desired::LockTable { .. } | Desired::AuditTable { .. } => "dynamodb-table",
             Desired::Parameter { .. } => "ssm-parameter",
+            Desired::Secret { .. } => "secret",
         }
     }
 
@@ -83,7 +90,8 @@ impl Desired {
             | Desired::Bucket { name }
             | Desired::LockTable { name }
             | Desired::AuditTable { name }
-            | Desired::Parameter { name, .. } => name,
+            | Desired::Parameter { name, .. }
+            | Desired::Secret { name, .. } => name,
         }
     }
 }
@@ -146,7 +154,49 @@ fn desired(request: &BootstrapRequest, platform_account: &str) -> Vec<Desired> {
         name: audit,
         value: request.audit_table(),
     });
+    if request.github_repo.is_some() {
+        out.push(Desired::Secret {
+            name: request.github_secret(),
+            token: request.github_token.clone(),
+        });
+    }
+    if request.gitlab_host.is_some() {
+        out.push(Desired::Secret {
+            name: request.gitlab_secret(),
+            token: request.gitlab_token.clone(),
+        });
+    }
     out
+}
+
+/// What a plan says about creating `d`, when there is something to say.
+fn create_detail(d: &Desired) -> Option<String> {
+    match d {
+        Desired::Secret { token: None, .. } => Some(
+            "empty apiToken: no token given (GITHUB_TOKEN or GITLAB_TOKEN); set it and apply again"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+/// The `apiToken` of a secret's JSON value.
+fn secret_token(value: &str) -> Option<String> {
+    serde_json::from_str::<Value>(value)
+        .ok()?
+        .get("apiToken")?
+        .as_str()
+        .map(str::to_string)
+}
+
+/// `now` (a JSON object, else nothing) with its `apiToken` set to `token`.
+fn secret_value(now: Option<&str>, token: &str) -> SecretString {
+    let mut value = now
+        .and_then(|v| serde_json::from_str::<Value>(v).ok())
+        .filter(Value::is_object)
+        .unwrap_or_else(|| Value::Object(Default::default()));
+    value["apiToken"] = Value::String(token.to_string());
+    SecretString::new(value.to_string())
 }
 
 /// IAM returns policy documents URL-encoded.
@@ -164,6 +214,7 @@ struct Clients {
     s3: aws_sdk_s3::Client,
     dynamodb: aws_sdk_dynamodb::Client,
     ssm: aws_sdk_ssm::Client,
+    secrets: aws_sdk_secretsmanager::Client,
 }
 
 impl Clients {
@@ -173,6 +224,7 @@ impl Clients {
             s3: config.s3(sdk),
             dynamodb: config.dynamodb(sdk),
             ssm: config.ssm(sdk),
+            secrets: config.secrets_manager(sdk),
         }
     }
 
@@ -212,7 +264,60 @@ impl Clients {
                     Err(e) => Err(cloud_error(e, "ssm:GetParameter", "parameter", name)),
                 }
             }
+            Desired::Secret { name, token } => self.inspect_secret(name, token.as_ref()).await,
         }
+    }
+
+    /// A secret: missing (or scheduled for deletion: applying restores it), or whether its
+    /// `apiToken` is the one given. The plan says only whether the value differs.
+    async fn inspect_secret(
+        &self,
+        name: &str,
+        token: Option<&SecretString>,
+    ) -> Result<Found, CloudError> {
+        match self.secrets.describe_secret().secret_id(name).send().await {
+            Ok(out) if out.deleted_date().is_some() => {
+                return Ok(Some((
+                    ChangeAction::Create,
+                    Some(
+                        match token {
+                            Some(_) => {
+                                "restores it from its scheduled deletion, with the token given"
+                            }
+                            None => "restores it from its scheduled deletion, with its value",
+                        }
+                        .into(),
+                    ),
+                )));
+            }
+            Ok(_) => {}
+            Err(e) if code(&e) == Some("ResourceNotFoundException") => return Ok(None),
+            Err(e) => {
+                return Err(cloud_error(
+                    e,
+                    "secretsmanager:DescribeSecret",
+                    "secret",
+                    name,
+                ));
+            }
+        }
+        let Some(token) = token else {
+            return Ok(Some((ChangeAction::Unchanged, None)));
+        };
+        let now = self
+            .secrets
+            .get_secret_value()
+            .secret_id(name)
+            .send()
+            .await
+            .map_err(|e| cloud_error(e, "secretsmanager:GetSecretValue", "secret", name))?;
+        let same = secret_token(now.secret_string().unwrap_or_default())
+            .is_some_and(|t| t == token.expose());
+        Ok(Some(if same {
+            (ChangeAction::Unchanged, None)
+        } else {
+            (ChangeAction::Update, Some("apiToken differs".into()))
+        }))
     }
 
     async fn inspect_oidc(&self, account: &str, url: &str) -> Result<Found, CloudError> {
@@ -565,7 +670,86 @@ impl Clients {
                     .await
                     .map_err(|e| cloud_error(e, "ssm:PutParameter", "parameter", name))?;
             }
+            Desired::Secret { name, token } => {
+                self.make_secret(request, name, token.as_ref(), action)
+                    .await?;
+            }
         }
+        Ok(())
+    }
+
+    async fn make_secret(
+        &self,
+        request: &BootstrapRequest,
+        name: &str,
+        token: Option<&SecretString>,
+        action: ChangeAction,
+    ) -> Result<(), CloudError> {
+        if action == ChangeAction::Create {
+            // A destroy only schedules a secret's deletion: such a secret is restored, since
+            // its name cannot be taken again until it is gone.
+            let scheduled = match self.secrets.describe_secret().secret_id(name).send().await {
+                Ok(out) => out.deleted_date().is_some(),
+                Err(e) if code(&e) == Some("ResourceNotFoundException") => false,
+                Err(e) => {
+                    return Err(cloud_error(
+                        e,
+                        "secretsmanager:DescribeSecret",
+                        "secret",
+                        name,
+                    ));
+                }
+            };
+            if scheduled {
+                self.secrets
+                    .restore_secret()
+                    .secret_id(name)
+                    .send()
+                    .await
+                    .map_err(|e| cloud_error(e, "secretsmanager:RestoreSecret", "secret", name))?;
+                if token.is_none() {
+                    return Ok(());
+                }
+            } else {
+                self.secrets
+                    .create_secret()
+                    .name(name)
+                    .description(format!(
+                        "Git credentials of OPA {}-{} (apiToken), made by opa bootstrap",
+                        request.prefix, request.env_name
+                    ))
+                    .secret_string(
+                        secret_value(None, token.map_or("", SecretString::expose)).expose(),
+                    )
+                    .tags(
+                        aws_sdk_secretsmanager::types::Tag::builder()
+                            .key("opa:bootstrap")
+                            .value(format!("{}-{}", request.prefix, request.env_name))
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .map_err(|e| cloud_error(e, "secretsmanager:CreateSecret", "secret", name))?;
+                return Ok(());
+            }
+        }
+        // Keep what else the secret holds (OPA's GitLab secret has username and password).
+        let now = self
+            .secrets
+            .get_secret_value()
+            .secret_id(name)
+            .send()
+            .await
+            .map_err(|e| cloud_error(e, "secretsmanager:GetSecretValue", "secret", name))?;
+        self.secrets
+            .put_secret_value()
+            .secret_id(name)
+            .secret_string(
+                secret_value(now.secret_string(), token.map_or("", SecretString::expose)).expose(),
+            )
+            .send()
+            .await
+            .map_err(|e| cloud_error(e, "secretsmanager:PutSecretValue", "secret", name))?;
         Ok(())
     }
 
@@ -730,6 +914,15 @@ impl Clients {
                     .await
                     .map_err(|e| cloud_error(e, "dynamodb:DeleteTable", "table", name))?;
             }
+            Desired::Secret { name, .. } => {
+                self.secrets
+                    .delete_secret()
+                    .secret_id(name)
+                    .recovery_window_in_days(7)
+                    .send()
+                    .await
+                    .map_err(|e| cloud_error(e, "secretsmanager:DeleteSecret", "secret", name))?;
+            }
             Desired::Parameter { name, .. } => {
                 self.ssm
                     .delete_parameter()
@@ -817,9 +1010,11 @@ impl AwsBootstrapper {
             let d = &wanted[i];
             let found = clients.inspect(&request.account, d).await?;
             let (action, detail) = match (request.destroy, found) {
+                // Only something to create again (a secret scheduled for deletion): gone.
+                (true, Some((ChangeAction::Create, _))) => continue,
                 (true, Some(_)) => (ChangeAction::Delete, None),
                 (true, None) => continue,
-                (false, None) => (ChangeAction::Create, None),
+                (false, None) => (ChangeAction::Create, create_detail(d)),
                 (false, Some(f)) => f,
             };
             changes.push(PlannedChange {
@@ -868,6 +1063,7 @@ fn check_request(request: &BootstrapRequest) -> Result<(), CloudError> {
             )));
         }
     }
+    check_oidc_subjects(request).map_err(CloudError::InvalidRequest)?;
     Ok(())
 }
 
@@ -893,6 +1089,13 @@ fn resources(request: &BootstrapRequest, wanted: &[Desired]) -> ProvisionedResou
                 _ => None,
             })
             .collect::<BTreeMap<_, _>>(),
+        secrets: wanted
+            .iter()
+            .filter_map(|d| match d {
+                Desired::Secret { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect(),
     }
 }
 

@@ -173,6 +173,24 @@ impl AwsConfig {
         aws_sdk_secretsmanager::Client::from_conf(b.build())
     }
 
+    /// An ECS client.
+    pub(crate) fn ecs(&self, sdk: &SdkConfig) -> aws_sdk_ecs::Client {
+        let mut b = aws_sdk_ecs::config::Builder::from(sdk);
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_ecs::Client::from_conf(b.build())
+    }
+
+    /// A Lambda client.
+    pub(crate) fn lambda(&self, sdk: &SdkConfig) -> aws_sdk_lambda::Client {
+        let mut b = aws_sdk_lambda::config::Builder::from(sdk);
+        for i in &self.interceptors {
+            b.push_interceptor(i.clone());
+        }
+        aws_sdk_lambda::Client::from_conf(b.build())
+    }
+
     /// An S3 client (path-style addressing behind an endpoint override).
     pub(crate) fn s3(&self, sdk: &SdkConfig) -> aws_sdk_s3::Client {
         let mut b =

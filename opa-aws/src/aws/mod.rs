@@ -6,6 +6,8 @@
 //! - [`DynamoDbAuditLog`]: the audit log on a DynamoDB table (conditional writes, Query on
 //!   indexes, pagination, throttling retried with backoff);
 //! - [`SsmParameters`] and [`SecretsManagerSecrets`]: parameters and secrets;
+//! - [`AwsAppRuntime`]: operating apps on ECS services and Lambda functions (start, stop,
+//!   restart, environment variables, releases); EKS apps are not operated yet;
 //! - [`AwsBootstrapper`]: plans and applies an account's platform resources (IAM roles and OIDC
 //!   providers, the Terraform state bucket and lock table, the audit table, parameters).
 //!
@@ -30,6 +32,7 @@ mod config;
 mod credentials;
 mod error;
 mod parameters;
+mod runtime;
 mod secrets;
 
 pub use audit_dynamodb::DynamoDbAuditLog;
@@ -37,4 +40,5 @@ pub use bootstrap::{AwsBootstrapper, ROLE_POLICY_NAME};
 pub use config::AwsConfig;
 pub use credentials::AwsCredentials;
 pub use parameters::SsmParameters;
+pub use runtime::AwsAppRuntime;
 pub use secrets::SecretsManagerSecrets;

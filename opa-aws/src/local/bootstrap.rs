@@ -271,6 +271,7 @@ fn check_request(session: &CloudSession, request: &BootstrapRequest) -> Result<(
             )));
         }
     }
+    super::policy::check_oidc_subjects(request).map_err(CloudError::InvalidRequest)?;
     if session.credentials.account != request.account {
         return Err(CloudError::AccessDenied(format!(
             "the credentials belong to account {}, not {}",
@@ -363,6 +364,8 @@ fn resources(request: &BootstrapRequest, wanted: &[Desired]) -> ProvisionedResou
                 _ => None,
             })
             .collect(),
+        // The local cloud keeps no Git credentials: its pipelines run on the local git backend.
+        secrets: Vec::new(),
     }
 }
 

@@ -44,8 +44,21 @@ pub fn oidc_provider_arn(account: &str, url: &str) -> String {
     )
 }
 
-/// The provisioning role's trust: the platform account, and pipelines by web identity.
+/// A condition value: one string, or a list of several (IAM takes both; one string is what
+/// bootstrap always wrote for GitLab, so roles made before stay free of drift).
+fn one_or_many(mut values: Vec<String>) -> Value {
+    if values.len() == 1 {
+        Value::String(values.remove(0))
+    } else {
+        Value::from(values)
+    }
+}
+
+/// The provisioning role's trust: the platform account, and pipelines by web identity — the
+/// runs of the request's OIDC subjects (branches; GitHub environments too). A GitLab trust
+/// with no branch subject trusts no pipeline (see [`check_oidc_subjects`]).
 pub fn provisioning_trust(request: &BootstrapRequest, platform_account: &str) -> Value {
+    let subjects = request.oidc_subjects();
     let mut statements = vec![platform_statement(platform_account)];
     if let Some(repo) = &request.github_repo {
         let host = GITHUB_OIDC_URL.trim_start_matches("https://");
@@ -55,25 +68,45 @@ pub fn provisioning_trust(request: &BootstrapRequest, platform_account: &str) ->
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {
                 "StringEquals": {format!("{host}:aud"): STS_AUDIENCE},
-                "StringLike": {format!("{host}:sub"): [
-                    format!("repo:{repo}:ref:refs/heads/main"),
-                    format!("repo:{repo}:environment:{}", request.env_name),
-                ]},
+                "StringLike": {format!("{host}:sub"): one_or_many(
+                    subjects.iter().map(|s| s.github_sub(repo)).collect()
+                )},
             },
         }));
     }
     if let (Some(host), Some(project)) = (&request.gitlab_host, &request.gitlab_project) {
+        let subs: Vec<String> = subjects
+            .iter()
+            .filter_map(|s| s.gitlab_sub(project))
+            .collect();
         statements.push(json!({
             "Effect": "Allow",
             "Principal": {"Federated": oidc_provider_arn(&request.account, &gitlab_oidc_url(host))},
             "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {
                 "StringEquals": {format!("{host}:aud"): STS_AUDIENCE},
-                "StringLike": {format!("{host}:sub"): format!("project_path:{project}:ref_type:branch:ref:main")},
+                "StringLike": {format!("{host}:sub"): one_or_many(subs)},
             },
         }));
     }
     json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// Refuses OIDC subjects a trust cannot express: a GitLab trust needs a branch, since GitLab's
+/// `sub` claim names no environment.
+pub fn check_oidc_subjects(request: &BootstrapRequest) -> Result<(), String> {
+    let subjects = request.oidc_subjects();
+    if request.gitlab_host.is_some()
+        && !subjects
+            .iter()
+            .any(|s| matches!(s, opa_core::cloud::OidcSubject::Branch(_)))
+    {
+        return Err(
+            "a GitLab OIDC trust needs a branch subject (branch:<name>): GitLab's sub claim names no environment"
+                .into(),
+        );
+    }
+    Ok(())
 }
 
 /// The operations role's trust: the platform account.
@@ -97,14 +130,21 @@ pub fn provisioning_policy(request: &BootstrapRequest) -> Value {
     ]})
 }
 
-/// What operations may do: the prefix's services and functions, and the audit table.
+/// What operations may do: the prefix's services and functions (start, stop, restart,
+/// environment variables, releases), the task definitions they register, and the audit table.
 pub fn operations_policy(request: &BootstrapRequest) -> Value {
     let (a, r, p) = (&request.account, &request.region, &request.prefix);
     json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
-         "Resource": format!("arn:aws:ecs:{r}:{a}:*/{p}-*")},
-        {"Effect": "Allow", "Action": ["lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration", "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:UpdateAlias"],
-         "Resource": format!("arn:aws:lambda:{r}:{a}:function:{p}-*")},
+        {"Effect": "Allow", "Action": ["ecs:DescribeServices", "ecs:UpdateService", "ecs:TagResource", "ecs:ListTagsForResource"],
+         "Resource": format!("arn:aws:ecs:{r}:{a}:service/*{p}-*")},
+        // Task definitions have no resource-level permissions for these two.
+        {"Effect": "Allow", "Action": ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"],
+         "Resource": "*"},
+        {"Effect": "Allow", "Action": ["iam:PassRole"],
+         "Resource": format!("arn:aws:iam::{a}:role/{p}-*"),
+         "Condition": {"StringEquals": {"iam:PassedToService": "ecs-tasks.amazonaws.com"}}},
+        {"Effect": "Allow", "Action": ["lambda:GetFunction", "lambda:GetFunctionConfiguration", "lambda:UpdateFunctionConfiguration", "lambda:GetFunctionConcurrency", "lambda:PutFunctionConcurrency", "lambda:DeleteFunctionConcurrency", "lambda:PublishVersion", "lambda:GetAlias", "lambda:CreateAlias", "lambda:UpdateAlias", "lambda:TagResource", "lambda:ListTags"],
+         "Resource": [format!("arn:aws:lambda:{r}:{a}:function:{p}-*"), format!("arn:aws:lambda:{r}:{a}:function:{p}-*:*")]},
         {"Effect": "Allow", "Action": ["dynamodb:PutItem"],
          "Resource": format!("arn:aws:dynamodb:{r}:{a}:table/{}", request.audit_table())},
     ]})

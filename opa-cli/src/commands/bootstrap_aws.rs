@@ -4,7 +4,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use opa_aws::aws::{AwsBootstrapper, AwsConfig, AwsCredentials};
-use opa_core::cloud::{BootstrapPlan, BootstrapRequest, Bootstrapper, CloudError, Credentials};
+use opa_core::cloud::{
+    BootstrapPlan, BootstrapRequest, Bootstrapper, CloudError, Credentials, SecretString,
+};
 use serde_json::json;
 
 use crate::cli::{BootstrapAwsArgs, Format};
@@ -22,6 +24,9 @@ pub fn run(args: &BootstrapAwsArgs) -> anyhow::Result<ExitCode> {
         operations_role_name: args.operations_role.clone(),
         destroy: args.destroy,
         force: args.force,
+        oidc_subjects: args.oidc_subjects.clone(),
+        github_token: token("GITHUB_TOKEN"),
+        gitlab_token: token("GITLAB_TOKEN"),
     };
     let mut config = AwsConfig::from_env();
     if args.endpoint_url.is_some() {
@@ -84,6 +89,14 @@ pub fn run(args: &BootstrapAwsArgs) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(code))
         }
     }
+}
+
+/// A token from the environment (DESIGN: tokens come from the environment when not in opa.yaml).
+fn token(var: &str) -> Option<SecretString> {
+    std::env::var(var)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(SecretString::new)
 }
 
 fn write_text(

@@ -9,6 +9,8 @@ use serde::Serialize;
 
 use super::credentials::CloudSession;
 use super::error::CloudError;
+use super::oidc::OidcSubject;
+use crate::config::SecretString;
 
 /// What to bootstrap in one account and region for one environment of a platform.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -36,6 +38,18 @@ pub struct BootstrapRequest {
     pub destroy: bool,
     /// Overwrite drifted resources.
     pub force: bool,
+    /// Which pipeline runs the OIDC trusts let assume the provisioning role (branches, GitHub
+    /// environments); empty: [`OidcSubject::defaults`] (branch `main` and the GitHub
+    /// environment named like `env_name`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub oidc_subjects: Vec<OidcSubject>,
+    /// The GitHub token stored in the secret [`BootstrapRequest::github_secret`] (as its
+    /// `apiToken`); without it the secret is made empty and an existing one kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub github_token: Option<SecretString>,
+    /// The GitLab token stored in the secret [`BootstrapRequest::gitlab_secret`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gitlab_token: Option<SecretString>,
 }
 
 impl BootstrapRequest {
@@ -62,6 +76,28 @@ impl BootstrapRequest {
     /// generated pipelines expect it).
     pub fn state_bucket(&self) -> String {
         format!("{}-{}-{}-tf-state", self.prefix, self.account, self.region)
+    }
+
+    /// The OIDC subjects the provisioning role trusts: the request's, else the defaults.
+    pub fn oidc_subjects(&self) -> Vec<OidcSubject> {
+        if self.oidc_subjects.is_empty() {
+            OidcSubject::defaults(&self.env_name)
+        } else {
+            self.oidc_subjects.clone()
+        }
+    }
+
+    /// The Secrets Manager secret holding the GitHub credentials pipelines and the platform
+    /// read (`<prefix>-admin-github-secrets`, OPA's `opa-admin-github-secrets`), made when
+    /// `github_repo` is set.
+    pub fn github_secret(&self) -> String {
+        format!("{}-admin-github-secrets", self.prefix)
+    }
+
+    /// The secret holding the GitLab credentials (`<prefix>-admin-gitlab-secrets`, OPA's
+    /// `opa-admin-gitlab-secrets`), made when `gitlab_host` is set.
+    pub fn gitlab_secret(&self) -> String {
+        format!("{}-admin-gitlab-secrets", self.prefix)
     }
 
     /// The Terraform lock table's name (`<prefix>-tf-lock`).
@@ -166,6 +202,9 @@ pub struct ProvisionedResources {
     pub oidc_providers: Vec<String>,
     /// The parameters written, by name.
     pub parameters: BTreeMap<String, String>,
+    /// The secrets bootstrap made (names; never their values).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<String>,
 }
 
 impl ProvisionedResources {

@@ -13,6 +13,7 @@
 mod bootstrap;
 mod credentials;
 mod error;
+mod oidc;
 mod parameters;
 mod runtime;
 mod secrets;
@@ -27,6 +28,7 @@ pub use credentials::{
     AssumeRoleRequest, CallerIdentity, CloudSession, Credentials, TemporaryCredentials,
 };
 pub use error::CloudError;
+pub use oidc::{InvalidOidcSubject, OidcSubject};
 pub use parameters::Parameters;
 pub use runtime::{AppRuntime, AppStatus, AppTarget, RunState};
 pub use secrets::{SecretRef, Secrets};

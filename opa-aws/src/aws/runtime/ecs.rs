@@ -20,7 +20,7 @@ const DESIRED_TAG: &str = "opa:desired-count";
 /// `(cluster, service)` from a service ARN: `…:service/<cluster>/<name>` (the current format)
 /// or `…:service/<name>` (the old one, without the cluster).
 pub(crate) fn parse_service_arn(arn: &str) -> Option<(Option<&str>, &str)> {
-    let resource = arn.strip_prefix("arn:")?.splitn(6, ':').nth(4)?;
+    let resource = arn.strip_prefix("arn:")?.splitn(5, ':').nth(4)?;
     let rest = resource.strip_prefix("service/")?;
     match rest.split_once('/') {
         Some((cluster, name)) if !cluster.is_empty() && !name.is_empty() => {

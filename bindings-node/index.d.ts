@@ -68,6 +68,28 @@ export declare class Catalog {
   check(): CatalogCheck
 }
 
+/** An action OPA-rs provides. */
+export interface ActionInfo {
+  /** Its id (`fetch:template`, `opa:get-env-providers`). */
+  id: string
+  /** What it does. */
+  description: string
+  /** The JSON Schema of its input. */
+  inputSchema?: Record<string, unknown> | undefined
+  /** The JSON Schema of its output. */
+  outputSchema?: Record<string, unknown> | undefined
+  /** Whether it runs in a dry run. */
+  supportsDryRun: boolean
+}
+
+/** What one action did. */
+export interface ActionRun {
+  /** Its outputs. */
+  output: Record<string, unknown>
+  /** What it logged. */
+  log: Array<TaskLogLine>
+}
+
 /** What applying the policies did. */
 export interface AppliedPolicies {
   /** No text had a problem and no rule ended in error. */
@@ -103,6 +125,34 @@ export interface ApplyPoliciesOptions {
   roles?: Array<string>
   /** The requester's cluster roles. */
   clusterRoles?: Array<string>
+}
+
+/**
+ * Lists audit records (who did what to which app, where, when, with which role, and the
+ * outcome) from the audit log `opa.yaml` chooses, off the event loop, as `opa audit list`.
+ * Rejects with `code` `config`, `invalid-input` or the backend's code.
+ */
+export declare function auditList(options?: AuditListOptions | undefined | null): Promise<Record<string, unknown>[]>
+
+/** Filters of `auditList`. */
+export interface AuditListOptions {
+  /**
+   * The `opa.yaml` whose `audit` section names the log; default `./opa.yaml`, else the
+   * embedded SQLite log `./.opa/audit.db`.
+   */
+  config?: string
+  /** The app's name. */
+  app?: string
+  /** The environment's name. */
+  env?: string
+  /** The user (`jane` or `user:default/jane`). */
+  user?: string
+  /** From this time on: RFC 3339, or relative (`1h`, `7d`). */
+  since?: string
+  /** Before this time. */
+  until?: string
+  /** At most this many records (the newest). */
+  limit?: number
 }
 
 /**
@@ -191,6 +241,37 @@ export interface EntityResult {
   errors: Array<EntityError>
 }
 
+/** An app's pipelines. */
+export interface GeneratedPipelines {
+  /** `.gitlab-ci.yml`. */
+  gitlab: string
+  /** `.github/workflows/deploy.yml`. */
+  github: string
+  /** Both, with their paths. */
+  files: Array<PipelineFile>
+  /** The deployment plan: stages per environment, targets per provider. */
+  plan: Record<string, unknown>
+}
+
+/**
+ * Generates an app's GitLab CI pipeline and GitHub Actions workflow, as `opa pipeline
+ * generate` does: `app` is the app's entity, or its ref looked up in `entities` (which hold its
+ * environments and their providers). Throws an `Error` with `code` `invalid-ref`, `not-found`,
+ * `wrong-kind`, `invalid-field`, `not-provisioned` or `pipeline`.
+ */
+export declare function generatePipelines(app: string | Record<string, unknown>, entities: Record<string, unknown>[], options?: GeneratePipelinesOptions | undefined | null): GeneratedPipelines
+
+/** Options of `generatePipelines`. */
+export interface GeneratePipelinesOptions {
+  /** Environment refs to deploy to, in place of the app's `spec.dependsOn` environments. */
+  environments?: Array<string>
+  /** Pipeline options as `opa:generate-pipeline` takes them (`branch`, `catalogInfoPath`, …). */
+  pipeline?: Record<string, unknown>
+}
+
+/** Every action `runAction` runs: the built-in ones and the platform's `opa:*`. */
+export declare function listActions(): Array<ActionInfo>
+
 /**
  * Parses `[kind:][namespace/]name` as `@backstage/catalog-model`'s `parseEntityRef` does; throws
  * the same inputs it throws (`code` = `invalid-ref`).
@@ -203,6 +284,14 @@ export interface ParseEntityRefContext {
   defaultKind?: string
   /** Namespace used when the reference has none (else `default`). */
   defaultNamespace?: string
+}
+
+/** A generated file. */
+export interface PipelineFile {
+  /** Its path in the app's repository (`.gitlab-ci.yml`). */
+  path: string
+  /** Its YAML text. */
+  content: string
 }
 
 /** One generate rule that matched one resource. */
@@ -341,6 +430,34 @@ export interface ResourceId {
   namespace: string
   /** `metadata.name`. */
   name: string
+}
+
+/**
+ * Runs one action (built-in or `opa:*`, see `listActions`) with this input against a
+ * workspace, off the event loop: what a Backstage scaffolder module calls from its actions'
+ * handlers. Rejects with the action's error `code` (`unknown-action`, `invalid-input`,
+ * `not-found`, …) and a message naming the step.
+ */
+export declare function runAction(id: string, input: Record<string, unknown>, options: RunActionOptions): Promise<ActionRun>
+
+/** Options of `runAction`. */
+export interface RunActionOptions {
+  /** The workspace directory (Backstage's `ctx.workspacePath`); created when missing. */
+  workspace: string
+  /** Where relative `url`s resolve (the template's directory). */
+  baseDir?: string
+  /** The `opa.yaml` naming git hosts, URL rewrites and the platform's cloud. */
+  config?: string
+  /** The user running the task. */
+  user?: TaskUser
+  /** The task's secrets. */
+  secrets?: Record<string, string>
+  /** Whether this is a dry run. */
+  dryRun?: boolean
+  /** The catalog `catalog:*` and `opa:*` actions read (environments, providers, apps). */
+  entities?: Record<string, unknown>[]
+  /** The step's id, for the log and errors (default `step`). */
+  stepId?: string
 }
 
 /**

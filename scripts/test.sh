@@ -65,6 +65,13 @@ step "node bindings (build in the test profile, check the committed index.d.ts/i
   npm test
 )
 
+step "Backstage scaffolder module example (npm ci, its actions' handlers under node --test on the addon)"
+(
+  cd examples/backstage-scaffolder-module
+  npm ci --no-audit --no-fund
+  npm test
+)
+
 step "python bindings (wheel in a fresh venv, pytest, stubtest)"
 VENV="${OPA_VENV:-$PWD/.venv}"
 python3 -m venv --clear "$VENV"

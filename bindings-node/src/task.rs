@@ -235,21 +235,25 @@ fn log_json(lines: &[opa_core::scaffolder::logger::LogLine]) -> Json {
     serde_json::to_value(lines).unwrap_or(Json::Null)
 }
 
+/// Task log lines as JS objects.
+pub(crate) fn log_lines(lines: Vec<opa_core::scaffolder::logger::LogLine>) -> Vec<TaskLogLine> {
+    lines
+        .into_iter()
+        .map(|line| TaskLogLine {
+            step_id: line.step_id.unwrap_or_default(),
+            level: serde_json::to_value(line.level)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            message: line.message,
+        })
+        .collect()
+}
+
 fn task_result(result: CoreTaskResult) -> TaskResult {
     TaskResult {
         output: result.output,
-        log: result
-            .log
-            .into_iter()
-            .map(|line| TaskLogLine {
-                step_id: line.step_id.unwrap_or_default(),
-                level: serde_json::to_value(line.level)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
-                message: line.message,
-            })
-            .collect(),
+        log: log_lines(result.log),
         task_id: result.task_id,
         steps: result
             .steps

@@ -42,3 +42,15 @@ task.then((r) => {
   const out: Record<string, unknown> = r.output;
   return [first, out];
 });
+
+import { generatePipelines, GeneratedPipelines, auditList, listActions, ActionInfo, runAction, ActionRun } from '..';
+
+const pipelines: GeneratedPipelines = generatePipelines('payments-api', [{ kind: 'Component' }], {
+  environments: ['dev'],
+  pipeline: { branch: 'main' },
+});
+const gitlabText: string = pipelines.gitlab;
+const records: Promise<Record<string, unknown>[]> = auditList({ config: 'opa.yaml', app: 'payments-api', since: '7d', limit: 10 });
+const infos: ActionInfo[] = listActions();
+const run: Promise<ActionRun> = runAction('debug:log', { message: 'hi' }, { workspace: '/tmp/ws', entities: [], stepId: 's' });
+export { gitlabText, records, infos, run };

@@ -267,20 +267,20 @@ fn config_check() {
 }
 
 #[test]
-fn operating_apps_on_aws_says_what_is_missing() {
+fn operating_apps_on_an_unreachable_aws_fails_and_is_audited() {
     let dir = site();
     let d = dir.path();
     let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/platform");
+    // Nothing listens on port 9: assuming the operations role fails, without any network.
     std::fs::write(
         d.join("aws.yaml"),
         format!(
-            "cloud:\n  kind: aws\n  region: us-east-1\nplatform:\n  catalog: [\"{catalog}\"]\n"
+            "cloud:\n  kind: aws\n  region: us-east-1\n  endpointUrl: http://127.0.0.1:9\nplatform:\n  catalog: [\"{catalog}\"]\n"
         ),
     )
     .unwrap();
-    let out = opa(
-        d,
-        &[
+    let out = Command::new(env!("CARGO_BIN_EXE_opa"))
+        .args([
             "--config",
             "aws.yaml",
             "app",
@@ -290,17 +290,34 @@ fn operating_apps_on_aws_says_what_is_missing() {
             "dev",
             "--as",
             "dev-dana",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+        ])
+        .current_dir(d)
+        .env_remove("OPA_USER")
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "not-a-real-secret")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("no AWS app runtime (ECS, Lambda)"),
+        text(&out.stderr).contains("FAILED start dev/dev-use1: cannot assume the operations role"),
         "{}",
         text(&out.stderr)
     );
-    // The audit log stays the embedded one: listing works with cloud: aws.
-    let listed = opa(d, &["--config", "aws.yaml", "audit", "list"]);
+    // The audit log stays the embedded one: the failure is there.
+    let listed = opa(
+        d,
+        &["--config", "aws.yaml", "audit", "list", "--format", "json"],
+    );
     assert!(listed.status.success(), "{}", text(&listed.stderr));
+    assert!(
+        text(&listed.stdout).contains("\"FAILED\""),
+        "{}",
+        text(&listed.stdout)
+    );
 }
 
 #[test]

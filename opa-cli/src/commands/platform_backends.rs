@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use opa_aws::aws::{
-    AwsConfig, AwsCredentials, DynamoDbAuditLog, SecretsManagerSecrets, SsmParameters,
+    AwsAppRuntime, AwsConfig, AwsCredentials, DynamoDbAuditLog, SecretsManagerSecrets,
+    SsmParameters,
 };
 use opa_aws::local::{LocalCloud, SqliteAuditLog};
 use opa_core::audit::AuditLog;
@@ -103,7 +104,7 @@ fn aws_config(config: &Config) -> AwsConfig {
 }
 
 /// The cloud backends: the embedded local cloud (`cloud.stateFile`), or AWS (STS, SSM, Secrets
-/// Manager with the default credential chain, in `cloud.region`).
+/// Manager, and ECS/Lambda for the apps, with the default credential chain, in `cloud.region`).
 pub fn cloud(config: &Config) -> anyhow::Result<Cloud> {
     match config.cloud.kind {
         CloudKind::Local => {
@@ -123,13 +124,9 @@ pub fn cloud(config: &Config) -> anyhow::Result<Cloud> {
             Ok(Cloud {
                 credentials: Arc::new(AwsCredentials::default_chain(aws.clone())),
                 parameters: Arc::new(SsmParameters::new(aws.clone())),
-                secrets: Arc::new(SecretsManagerSecrets::new(aws)),
-                runtime: Err(
-                    "cloud: aws cannot operate apps yet: this build has no AWS app \
-                              runtime (ECS, Lambda); use cloud: local to operate apps on the \
-                              embedded cloud"
-                        .into(),
-                ),
+                secrets: Arc::new(SecretsManagerSecrets::new(aws.clone())),
+                // ECS services and Lambda functions; EKS apps are refused per app.
+                runtime: Ok(Arc::new(AwsAppRuntime::new(aws)) as Arc<dyn AppRuntime>),
                 region,
             })
         }

@@ -163,6 +163,13 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The core catalog (relations resolved), for the platform functions.
+    pub(crate) fn core(&mut self) -> Result<&opa_core::catalog::Catalog, opa_core::Error> {
+        self.inner.catalog()
+    }
+}
+
 /// Adds this module's classes.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Relation>()?;

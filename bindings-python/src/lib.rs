@@ -4,13 +4,16 @@
 //! back. Failures of a call raise `OpaError` subclasses carrying opa-core's stable `code`;
 //! problems in user input come back as data.
 
+mod action;
 mod catalog;
 mod crossplane;
 mod entity;
 mod errors;
+mod platform;
 mod policy;
 mod port;
 mod rbac;
+mod task;
 mod template;
 mod validate;
 
@@ -28,5 +31,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     policy::register(m)?;
     rbac::register(m)?;
     port::register(m)?;
+    action::register(m)?;
+    task::register(m)?;
+    platform::register(m)?;
     Ok(())
 }

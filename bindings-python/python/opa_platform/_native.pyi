@@ -1,9 +1,12 @@
 """Type stubs of the native module (checked against it by mypy.stubtest in CI)."""
 
 import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Optional, Union, final
 
 __all__ = [
+    "ActionContext",
+    "ActionLogger",
     "BackendError",
     "Catalog",
     "CatalogCheck",
@@ -13,14 +16,23 @@ __all__ = [
     "EntityRef",
     "EntityResult",
     "InvalidRefError",
+    "LogEntry",
     "OpaError",
+    "PlatformError",
     "Relation",
+    "TaskResult",
     "TemplateError",
     "apply_policies",
+    "audit_records",
     "backstage_to_port",
+    "bootstrap_local",
+    "generate_pipeline",
+    "operate_app",
     "parse_entity_ref",
     "render_composition",
     "render_template_string",
+    "run_template",
+    "run_template_async",
     "stringify_entity_ref",
     "team_namespace",
     "validate",
@@ -36,10 +48,21 @@ class InvalidRefError(OpaError):
     """An entity reference could not be parsed."""
 
 class TemplateError(OpaError):
-    """A template could not be parsed, rendered or run."""
+    """A template could not be parsed, rendered or run.
+
+    Raised by :func:`run_template` with ``step_id`` and ``action`` (of the failing step, else
+    ``None``), ``problems`` (for ``invalid-values``), ``effects`` (what was already done) and
+    ``log``; for ``invalid-template`` with ``errors``, ``path``, ``line`` and ``column``.
+    """
 
 class BackendError(OpaError):
     """A backend (version control, cloud, audit log) failed."""
+
+class PlatformError(OpaError):
+    """The platform model could not be built or resolved (an entity missing, of the wrong kind, malformed or not provisioned), or an app's pipeline could not be generated.
+
+    ``entity_ref`` names the entity concerned when there is one.
+    """
 
 @final
 class EntityRef:
@@ -198,3 +221,138 @@ def validate_port_entities(blueprints: list[str], entities: list[str]) -> dict[s
 def backstage_to_port(entity: dict[str, Any]) -> dict[str, Any]:
     """Maps a Backstage entity to a Port entity; raises ``OpaError`` (code ``invalid``)."""
     ...
+
+_StrPath = Union[str, "os.PathLike[str]"]
+
+@final
+class ActionLogger:
+    """The step's logger: every line goes to the task log, secrets redacted."""
+
+    def debug(self, message: str) -> None: ...
+    def info(self, message: str) -> None: ...
+    def warning(self, message: str) -> None: ...
+    def warn(self, message: str) -> None: ...
+    def error(self, message: str) -> None: ...
+
+@final
+class ActionContext:
+    """What a step's callable receives."""
+
+    @property
+    def input(self) -> dict[str, Any]: ...
+    @property
+    def workspace_path(self) -> str: ...
+    @property
+    def step_id(self) -> str: ...
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def logger(self) -> ActionLogger: ...
+    @property
+    def secrets(self) -> dict[str, str]: ...
+    @property
+    def user(self) -> dict[str, Any]: ...
+    def output(self, name: str, value: Any) -> None: ...
+
+@final
+class LogEntry:
+    """One line of the task log."""
+
+    @property
+    def step_id(self) -> Optional[str]: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+
+@final
+class TaskResult:
+    """A finished task."""
+
+    @property
+    def task_id(self) -> str: ...
+    @property
+    def output(self) -> dict[str, Any]: ...
+    @property
+    def steps(self) -> list[dict[str, Any]]: ...
+    @property
+    def effects(self) -> list[str]: ...
+    @property
+    def log(self) -> list[LogEntry]: ...
+    @property
+    def workspace(self) -> Optional[str]: ...
+    @property
+    def files(self) -> list[str]: ...
+
+_Action = Callable[[ActionContext], Union[Optional[Mapping[str, Any]], Awaitable[Optional[Mapping[str, Any]]]]]
+
+def run_template(
+    template_yaml: str,
+    values: Optional[Mapping[str, Any]] = None,
+    *,
+    base_dir: Optional[_StrPath] = None,
+    dry_run: bool = False,
+    workspace: Optional[_StrPath] = None,
+    config: Optional[_StrPath] = None,
+    user: Optional[str] = None,
+    secrets: Optional[Mapping[str, str]] = None,
+    actions: Optional[Mapping[str, _Action]] = None,
+) -> TaskResult: ...
+def run_template_async(
+    template_yaml: str,
+    values: Optional[Mapping[str, Any]] = None,
+    *,
+    base_dir: Optional[_StrPath] = None,
+    dry_run: bool = False,
+    workspace: Optional[_StrPath] = None,
+    config: Optional[_StrPath] = None,
+    user: Optional[str] = None,
+    secrets: Optional[Mapping[str, str]] = None,
+    actions: Optional[Mapping[str, _Action]] = None,
+) -> Awaitable[TaskResult]: ...
+def generate_pipeline(
+    catalog: Catalog,
+    app: str,
+    *,
+    environments: Optional[Sequence[str]] = None,
+    options: Optional[Mapping[str, Any]] = None,
+) -> dict[str, Any]: ...
+def audit_records(
+    *,
+    config: Optional[_StrPath] = None,
+    app: Optional[str] = None,
+    env: Optional[str] = None,
+    user: Optional[str] = None,
+    since: Optional[str] = None,
+    until: Optional[str] = None,
+    limit: Optional[int] = None,
+) -> list[dict[str, Any]]: ...
+def operate_app(
+    app: str,
+    env: str,
+    operation: str,
+    *,
+    user: str,
+    provider: Optional[str] = None,
+    version: Optional[str] = None,
+    variables: Optional[Mapping[str, str]] = None,
+    keys: Optional[Sequence[str]] = None,
+    catalog: Optional[Catalog] = None,
+    config: Optional[_StrPath] = None,
+) -> dict[str, Any]: ...
+def bootstrap_local(
+    account: str,
+    region: str,
+    env_name: str,
+    *,
+    prefix: str = "opa",
+    github_repo: Optional[str] = None,
+    gitlab_host: Optional[str] = None,
+    gitlab_project: Optional[str] = None,
+    destroy: bool = False,
+    force: bool = False,
+    apply: bool = False,
+    config: Optional[_StrPath] = None,
+) -> dict[str, Any]: ...

@@ -83,6 +83,12 @@ rm -rf "$CARGO_TARGET_DIR/wheels"
 (cd bindings-python && "$VENV/bin/python" -m pytest -q tests)
 "$VENV/bin/python" -m mypy.stubtest opa_platform._native
 
+step "examples/python/lint_catalog.py: the example catalog has no problems, a broken one exits 1"
+"$VENV/bin/python" examples/python/lint_catalog.py --relations examples/catalog
+lint_rc=0
+"$VENV/bin/python" examples/python/lint_catalog.py examples/python/bad-catalog || lint_rc=$?
+[ "$lint_rc" -eq 1 ] || { echo "lint_catalog.py on examples/python/bad-catalog: expected exit 1, got $lint_rc" >&2; exit 1; }
+
 step "templating conformance: OPA-rs against nunjucks configured as Backstage's SecureTemplater"
 (
   cd conformance/nunjucks

@@ -347,3 +347,51 @@ def test_config_file_is_used_and_errors_are_structured(tmp_path):
 """
     r = opa.run_template(template(steps), {}, config=good)
     assert any('"repo":"r"' in e.message.replace(" ", "") for e in r.log), [e.message for e in r.log]
+
+
+def test_sync_actions_run_on_a_worker_thread_while_the_caller_waits_without_the_gil():
+    seen = {}
+
+    def where(ctx):
+        # The caller is blocked inside run_template: this thread can only take the GIL because
+        # run_template released it.
+        seen["thread"] = threading.get_ident()
+        assert isinstance(ctx, opa.ActionContext) and isinstance(ctx.logger, opa.ActionLogger)
+        for log in (ctx.logger.debug, ctx.logger.info, ctx.logger.warning, ctx.logger.warn, ctx.logger.error):
+            log(f"via {log.__name__}")
+        return None
+
+    r = opa.run_template(template("    - {id: w, name: W, action: 'py:where'}\n"), {}, actions={"py:where": where})
+    assert seen["thread"] != threading.get_ident()
+    levels = [(e.level, e.message) for e in r.log if e.step_id == "w" and e.message.startswith("via")]
+    assert levels == [
+        ("debug", "via debug"),
+        ("info", "via info"),
+        ("warn", "via warning"),
+        ("warn", "via warn"),
+        ("error", "via error"),
+    ]
+
+
+def test_each_collects_outputs_of_a_python_action():
+    steps = """    - id: many
+      name: Many
+      action: py:double
+      each: [1, 2, 3]
+      input:
+        n: ${{ each.value }}
+"""
+    r = opa.run_template(
+        template(steps, output="{all: '${{ steps.many.output.n }}'}"),
+        {},
+        actions={"py:double": lambda ctx: {"n": ctx.input["n"] * 2}},
+    )
+    assert r.output["all"] == [2, 4, 6]
+
+
+def test_the_public_names_are_the_native_ones():
+    import opa_platform._native as native
+
+    assert set(opa.__all__) == set(native.__all__)
+    for name in opa.__all__:
+        assert getattr(opa, name) is getattr(native, name)

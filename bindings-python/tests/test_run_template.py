@@ -395,3 +395,24 @@ def test_the_public_names_are_the_native_ones():
     assert set(opa.__all__) == set(native.__all__)
     for name in opa.__all__:
         assert getattr(opa, name) is getattr(native, name)
+
+
+def test_actions_may_run_templates_themselves():
+    one = template("    - {id: a, name: A, action: 'py:a'}\n", output="{v: '${{ steps.a.output.v }}'}")
+
+    def inner(ctx):
+        return {"v": "inner"}
+
+    def outer(ctx):
+        return {"v": "outer+" + opa.run_template(one, {}, actions={"py:a": inner}).output["v"]}
+
+    async def aouter(ctx):
+        r = await opa.run_template_async(one, {}, actions={"py:a": inner})
+        return {"v": "aouter+" + r.output["v"]}
+
+    assert opa.run_template(one, {}, actions={"py:a": outer}).output == {"v": "outer+inner"}
+
+    async def main():
+        return await opa.run_template_async(one, {}, actions={"py:a": aouter})
+
+    assert asyncio.run(main()).output == {"v": "aouter+inner"}

@@ -299,7 +299,12 @@ def run_template(
     user: Optional[str] = None,
     secrets: Optional[Mapping[str, str]] = None,
     actions: Optional[Mapping[str, _Action]] = None,
-) -> TaskResult: ...
+) -> TaskResult:
+    """Runs a template's steps as ``opa template run`` does; ``actions`` adds Python callables
+    (sync or coroutine functions taking an :class:`ActionContext`, returning a dict of outputs or
+    ``None``). Coroutine functions run on a private event loop (``asyncio.run``) on a worker thread.
+    Raises :class:`TemplateError` (``code``, ``step_id``, ``action``, ``problems``, ``log``)."""
+    ...
 def run_template_async(
     template_yaml: str,
     values: Optional[Mapping[str, Any]] = None,
@@ -311,14 +316,18 @@ def run_template_async(
     user: Optional[str] = None,
     secrets: Optional[Mapping[str, str]] = None,
     actions: Optional[Mapping[str, _Action]] = None,
-) -> Awaitable[TaskResult]: ...
+) -> Awaitable[TaskResult]:
+    """Like :func:`run_template`, awaitable; coroutine-function actions run on the calling loop."""
+    ...
 def generate_pipeline(
     catalog: Catalog,
     app: str,
     *,
     environments: Optional[Sequence[str]] = None,
     options: Optional[Mapping[str, Any]] = None,
-) -> dict[str, Any]: ...
+) -> dict[str, Any]:
+    """An app's ``.gitlab-ci.yml`` and GitHub workflow: ``{"plan", "files": [{"path", "content"}]}``."""
+    ...
 def audit_records(
     *,
     config: Optional[_StrPath] = None,
@@ -328,7 +337,9 @@ def audit_records(
     since: Optional[str] = None,
     until: Optional[str] = None,
     limit: Optional[int] = None,
-) -> list[dict[str, Any]]: ...
+) -> list[dict[str, Any]]:
+    """Audit records of the SQLite audit log ``opa.yaml`` names, oldest first."""
+    ...
 def operate_app(
     app: str,
     env: str,
@@ -341,7 +352,10 @@ def operate_app(
     keys: Optional[Sequence[str]] = None,
     catalog: Optional[Catalog] = None,
     config: Optional[_StrPath] = None,
-) -> dict[str, Any]: ...
+) -> dict[str, Any]:
+    """Runs an audited operation on an app on the local cloud; the report's ``status`` is
+    ``SUCCESS``, ``REFUSED`` or ``FAILED``."""
+    ...
 def bootstrap_local(
     account: str,
     region: str,
@@ -355,4 +369,7 @@ def bootstrap_local(
     force: bool = False,
     apply: bool = False,
     config: Optional[_StrPath] = None,
-) -> dict[str, Any]: ...
+) -> dict[str, Any]:
+    """Plans (``apply=True``: applies) an account bootstrap on the local cloud:
+    ``{"plan", "text", "resources"}``."""
+    ...

@@ -98,19 +98,30 @@ pub fn invalid_template(diagnostics: &[opa_core::diagnostic::Diagnostic]) -> PyE
 }
 
 /// An `OpaError` for an `opa.yaml` that cannot be read (code `io`) or is not valid (code
-/// `invalid-config`, with `path`, `line` and `column`).
+/// `invalid-config`, with `errors` — every problem as `{code, path, message, line, column}` — and
+/// the first one's `path`, `line` and `column`).
 pub fn config_error(e: &opa_core::config::ConfigError) -> PyErr {
     use opa_core::config::ConfigError;
     match e {
-        ConfigError::Invalid {
-            path, line, column, ..
-        } => {
+        ConfigError::Invalid { problems, .. } => {
             let err = coded("invalid-config", &e.to_string());
             Python::attach(|py| {
                 let value = err.value(py);
-                let _ = value.setattr("path", path.display().to_string());
-                let _ = value.setattr("line", *line);
-                let _ = value.setattr("column", *column);
+                let errors: Vec<_> = problems
+                    .iter()
+                    .map(|d| {
+                        serde_json::json!({"code": d.code, "path": d.path, "message": d.message,
+                            "line": d.line, "column": d.column})
+                    })
+                    .collect();
+                if let Ok(list) = pythonize::pythonize(py, &errors) {
+                    let _ = value.setattr("errors", list);
+                }
+                if let Some(first) = problems.first() {
+                    let _ = value.setattr("path", first.path.as_str());
+                    let _ = value.setattr("line", first.line);
+                    let _ = value.setattr("column", first.column);
+                }
             });
             err
         }

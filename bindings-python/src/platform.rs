@@ -7,12 +7,11 @@ use std::path::PathBuf;
 use opa_aws::local::{LocalCloud, SqliteAuditLog};
 use opa_core::audit::{AuditLog, AuditQuery, Timestamp};
 use opa_core::cloud::{BootstrapRequest, Bootstrapper};
-use opa_core::config::Config;
+use opa_core::config::{AuditKind, CloudKind, Config};
 use opa_core::entity::{EntityRef, RefDefaults};
 use opa_core::operations::{OperationKind, OperationRequest, Operations};
 use opa_core::pipeline::{self, DeployPlan, PipelineOptions};
 use opa_core::platform::model::{ENVIRONMENT_KIND, resolve_environment};
-use opa_core::platform::settings::{AuditKind, CloudKind, PlatformSettings};
 use opa_core::platform::{Application, EntityIndex, EntityLookup, PlatformError};
 use pyo3::prelude::*;
 use pythonize::{depythonize, pythonize};
@@ -21,12 +20,9 @@ use serde_json::json;
 use crate::catalog::Catalog;
 use crate::errors::{backend_error, cloud_error, coded, platform_error, to_py};
 
-/// The platform's sections of `config` (else `./opa.yaml`, else the defaults).
-fn settings(config: Option<PathBuf>) -> PyResult<PlatformSettings> {
-    let config = Config::load(config.as_deref()).map_err(|e| crate::errors::config_error(&e))?;
-    let root = serde_json::Value::Object(config.other.clone().into_iter().collect());
-    PlatformSettings::from_config(&root, config.base_dir.clone())
-        .map_err(|e| coded("invalid-config", &e))
+/// The configuration: `config`, else `./opa.yaml`, else the defaults.
+fn settings(config: Option<PathBuf>) -> PyResult<Config> {
+    Config::load(config.as_deref()).map_err(|e| crate::errors::config_error(&e))
 }
 
 fn parse_ref(text: &str, kind: &str) -> PyResult<EntityRef> {
@@ -34,10 +30,7 @@ fn parse_ref(text: &str, kind: &str) -> PyResult<EntityRef> {
 }
 
 /// The catalog given, else `platform.catalog` of the settings.
-fn index(
-    catalog: Option<PyRefMut<'_, Catalog>>,
-    settings: &PlatformSettings,
-) -> PyResult<EntityIndex> {
+fn index(catalog: Option<PyRefMut<'_, Catalog>>, settings: &Config) -> PyResult<EntityIndex> {
     if let Some(mut catalog) = catalog {
         let core = catalog.core().map_err(|e| to_py(&e))?;
         return Ok(EntityIndex::from_catalog(core));
@@ -56,7 +49,7 @@ fn index(
     Ok(index)
 }
 
-fn local_cloud(settings: &PlatformSettings) -> PyResult<LocalCloud> {
+fn local_cloud(settings: &Config) -> PyResult<LocalCloud> {
     match settings.cloud.kind {
         CloudKind::Local => Ok(LocalCloud::open(settings.state_file())),
         CloudKind::Aws => Err(backend_error(
@@ -66,7 +59,7 @@ fn local_cloud(settings: &PlatformSettings) -> PyResult<LocalCloud> {
     }
 }
 
-fn sqlite_audit(settings: &PlatformSettings) -> PyResult<SqliteAuditLog> {
+fn sqlite_audit(settings: &Config) -> PyResult<SqliteAuditLog> {
     match settings.audit.kind {
         AuditKind::Sqlite => {
             SqliteAuditLog::open(settings.audit_path()).map_err(|e| cloud_error(&e))

@@ -437,6 +437,10 @@ pub struct CatalogDiscoverArgs {
     /// Read archived repositories too.
     #[arg(long)]
     pub include_archived: bool,
+    /// How many repositories are read at once.
+    #[arg(long, value_name = "N", default_value_t = opa_vcs::discover::DEFAULT_CONCURRENCY,
+          value_parser = clap::value_parser!(usize))]
+    pub concurrency: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

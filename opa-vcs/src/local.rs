@@ -334,6 +334,49 @@ impl Vcs for LocalGit {
         })
     }
 
+    /// A token for a local repository: the local git host checks no tokens, so this only makes
+    /// a fresh random value (for the platform to store as a secret) and records its name, scopes
+    /// and expiry — never the value — in the repository's config.
+    async fn create_access_token(
+        &self,
+        request: &opa_core::vcs::AccessTokenRequest,
+    ) -> Result<opa_core::vcs::AccessToken, VcsError> {
+        let _guard = self.write_lock.lock().unwrap_or_else(|e| e.into_inner());
+        let git = self.open(&request.repo)?;
+        let mut config = git.config().map_err(backend)?;
+        let id = config
+            .get_i64("opa.accesstokens")
+            .ok()
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0)
+            + 1;
+        let key = format!("opa-accesstoken-{id}");
+        config
+            .set_i64("opa.accesstokens", i64::try_from(id).unwrap_or(i64::MAX))
+            .map_err(backend)?;
+        config
+            .set_str(&format!("{key}.name"), &request.name)
+            .map_err(backend)?;
+        config
+            .set_str(&format!("{key}.scopes"), &request.scopes.join(","))
+            .map_err(backend)?;
+        if let Some(expires) = &request.expires_at {
+            config
+                .set_str(&format!("{key}.expiresat"), expires)
+                .map_err(backend)?;
+        }
+        Ok(opa_core::vcs::AccessToken {
+            id,
+            name: request.name.clone(),
+            scopes: request.scopes.clone(),
+            expires_at: request.expires_at.clone(),
+            token: opa_core::config::SecretString::new(format!(
+                "glpat-{}",
+                uuid::Uuid::new_v4().simple()
+            )),
+        })
+    }
+
     async fn create_branch(
         &self,
         repo: &RepoId,

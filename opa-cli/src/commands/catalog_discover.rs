@@ -1,15 +1,16 @@
 //! `opa catalog discover`: the catalog files of every repository of a GitLab group (subgroups
 //! included), of a GitHub organisation, or of a local git host, loaded into one catalog and checked.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
+use indicatif::{ProgressBar, ProgressStyle};
 use opa_core::catalog::{Catalog, LoadOptions};
-use opa_core::config::Config;
+use opa_core::config::{Config, IntegrationKind, SecretString};
 use opa_core::entity::{LoadOptions as EntityLoad, read_entities};
-use opa_core::vcs::Vcs;
-use opa_vcs::discover::{Discovered, catalog_files};
+use opa_core::vcs::{Repository, Vcs};
+use opa_vcs::discover::{DiscoverOptions, Discovered, Progress, discover_files};
 use opa_vcs::{GitLab, LocalGit};
 
 use crate::cli::{CatalogDiscoverArgs, Format};
@@ -33,11 +34,94 @@ pub fn run(config: Option<&Path>, args: &CatalogDiscoverArgs) -> anyhow::Result<
     report(&discovered, args.format)
 }
 
-async fn discover(config: Option<&Path>, args: &CatalogDiscoverArgs) -> anyhow::Result<Discovered> {
-    let progress = |repo: &opa_core::vcs::Repository| {
-        if args.format == Format::Text {
-            eprintln!("reading {}", repo.id);
+/// A progress bar on stderr for people (not for `--format json`, nor when stderr is not a
+/// terminal).
+fn progress_bar(args: &CatalogDiscoverArgs) -> Option<ProgressBar> {
+    (args.format == Format::Text && std::io::stderr().is_terminal()).then(|| {
+        let pb = ProgressBar::new(0);
+        pb.set_style(
+            ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        pb
+    })
+}
+
+async fn read_all(
+    vcs: &dyn Vcs,
+    repos: Vec<Repository>,
+    options: &DiscoverOptions,
+    args: &CatalogDiscoverArgs,
+) -> Discovered {
+    let bar = progress_bar(args);
+    let discovered = discover_files(vcs, repos, options, |p| {
+        let Some(pb) = &bar else { return };
+        match p {
+            Progress::Started { total } => pb.set_length(total as u64),
+            Progress::Read { repo, failed, .. } => {
+                pb.set_message(if failed {
+                    format!("{} failed", repo.id)
+                } else {
+                    repo.id.to_string()
+                });
+                pb.inc(1);
+            }
         }
+    })
+    .await;
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    discovered
+}
+
+/// The GitLab instance to read: `--url`, else the only `gitlab` integration of `opa.yaml`
+/// (its `apiBaseUrl`, else `https://<host>`), else gitlab.com; the token from the integration
+/// serving that host, else `GITLAB_TOKEN`.
+fn gitlab_target(
+    config: Option<&Path>,
+    url: Option<&str>,
+) -> anyhow::Result<(String, String, Option<SecretString>)> {
+    let cfg = Config::load(config).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let gitlabs: Vec<_> = cfg
+        .integrations
+        .iter()
+        .filter(|i| i.kind == IntegrationKind::Gitlab)
+        .collect();
+    let base = match (url, gitlabs.as_slice()) {
+        (Some(u), _) => u.to_string(),
+        (None, [only]) => only
+            .api_base_url
+            .clone()
+            .unwrap_or_else(|| format!("https://{}", only.host)),
+        _ => opa_vcs::gitlab::GITLAB_COM.to_string(),
+    };
+    let host = url::Url::parse(&base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_ascii_lowercase))
+        .ok_or_else(|| {
+            anyhow::anyhow!("--url {base} is not a URL (e.g. https://gitlab.example.com)")
+        })?;
+    let token = gitlabs
+        .iter()
+        .find(|i| {
+            i.host.eq_ignore_ascii_case(&host)
+                || i.api_base_url.as_deref().is_some_and(|b| {
+                    url::Url::parse(b)
+                        .ok()
+                        .and_then(|u| u.host_str().map(|h| h.eq_ignore_ascii_case(&host)))
+                        .unwrap_or(false)
+                })
+        })
+        .and_then(|i| i.effective_token());
+    Ok((base, host, token))
+}
+
+async fn discover(config: Option<&Path>, args: &CatalogDiscoverArgs) -> anyhow::Result<Discovered> {
+    let mut options = DiscoverOptions {
+        globs: args.glob.clone(),
+        concurrency: args.concurrency,
+        host: None,
     };
     if let Some(dir) = &args.local {
         anyhow::ensure!(dir.is_dir(), "{} is not a directory", dir.display());
@@ -47,7 +131,7 @@ async fn discover(config: Option<&Path>, args: &CatalogDiscoverArgs) -> anyhow::
             .into_iter()
             .filter(|r| args.include_archived || !r.archived)
             .collect();
-        return Ok(catalog_files(&vcs, repos, &args.glob, progress).await);
+        return Ok(read_all(&vcs, repos, &options, args).await);
     }
     if let Some(org) = &args.github_org {
         let (vcs, repos) = super::catalog_discover_github::repositories(
@@ -57,33 +141,16 @@ async fn discover(config: Option<&Path>, args: &CatalogDiscoverArgs) -> anyhow::
             args.include_archived,
         )
         .await?;
-        return Ok(catalog_files(&vcs, repos, &args.glob, progress).await);
+        return Ok(read_all(&vcs, repos, &options, args).await);
     }
     let Some(group) = &args.gitlab_group else {
         anyhow::bail!("give --gitlab-group GROUP, --github-org ORG or --local DIR");
     };
-    let base = args
-        .url
-        .clone()
-        .unwrap_or_else(|| "https://gitlab.com".to_string());
-    let host = base
-        .split_once("://")
-        .map_or(base.as_str(), |(_, rest)| rest)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    let token = match Config::load(config) {
-        Ok(cfg) => cfg
-            .integrations
-            .iter()
-            .find(|i| i.host == host)
-            .and_then(|i| i.token.clone()),
-        Err(e) => anyhow::bail!("{e}"),
-    };
+    let (base, host, token) = gitlab_target(config, args.url.as_deref())?;
+    options.host = Some(host);
     let vcs = GitLab::from_env(base, token)?;
     let repos = vcs.group_projects(group, args.include_archived).await?;
-    Ok(catalog_files(&vcs, repos, &args.glob, progress).await)
+    Ok(read_all(&vcs, repos, &options, args).await)
 }
 
 fn report(discovered: &Discovered, format: Format) -> anyhow::Result<ExitCode> {
@@ -129,6 +196,7 @@ fn report(discovered: &Discovered, format: Format) -> anyhow::Result<ExitCode> {
                 .collect();
             let report = serde_json::json!({
                 "ok": invalid.is_empty() && discovered.failures.is_empty(),
+                "repositories": discovered.repositories,
                 "files": files,
                 "entities": entities,
                 "relations": catalog.relation_count(),
@@ -157,7 +225,8 @@ fn report(discovered: &Discovered, format: Format) -> anyhow::Result<ExitCode> {
             }
             writeln!(
                 out,
-                "{} files, {} entities, {} relations, {} dangling references, {} invalid files, {} failed repositories",
+                "{} repositories, {} files, {} entities, {} relations, {} dangling references, {} invalid files, {} failed repositories",
+                discovered.repositories,
                 discovered.found.len(),
                 entities.len(),
                 catalog.relation_count(),

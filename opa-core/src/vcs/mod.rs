@@ -16,8 +16,8 @@ pub use error::VcsError;
 pub use repo_url::RepoUrl;
 pub use resolver::{HostVcs, VcsResolver};
 pub use types::{
-    ChangeRequest, ChangeRequestInfo, CommitInfo, CommitRequest, CreateRepository, FileChange,
-    PipelineInfo, RepoId, Repository, Visibility,
+    AccessToken, AccessTokenRequest, ChangeRequest, ChangeRequestInfo, CommitInfo, CommitRequest,
+    CreateRepository, FileChange, PipelineInfo, RepoId, Repository, Visibility,
 };
 
 use async_trait::async_trait;
@@ -95,6 +95,18 @@ pub trait Vcs: Send + Sync {
         Err(VcsError::Unsupported {
             backend: self.kind(),
             operation: "start a pipeline",
+        })
+    }
+
+    /// Creates an access token scoped to one repository (a GitLab project access token).
+    async fn create_access_token(
+        &self,
+        request: &AccessTokenRequest,
+    ) -> Result<AccessToken, VcsError> {
+        let _ = request;
+        Err(VcsError::Unsupported {
+            backend: self.kind(),
+            operation: "create a repository access token",
         })
     }
 }

@@ -174,3 +174,37 @@ pub struct PipelineInfo {
     /// Its page.
     pub url: Option<String>,
 }
+
+/// A project (repository) access token to create: OPA's `opa:createRepoAccessToken:gitlab`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccessTokenRequest {
+    /// The repository the token acts on.
+    pub repo: RepoId,
+    /// The host's numeric id for it, when known (GitLab's `projectId`); preferred over `repo`.
+    pub project_id: Option<u64>,
+    /// The token's name (`<repo>-repo-access-token`).
+    pub name: String,
+    /// Its scopes (`api`, `read_repository`, `write_repository`, …).
+    pub scopes: Vec<String>,
+    /// Its role: 10 guest, 20 reporter, 30 developer, 40 maintainer, 50 owner.
+    pub access_level: u32,
+    /// Its expiry date (`YYYY-MM-DD`).
+    pub expires_at: Option<String>,
+}
+
+/// A created access token. The value is a [`SecretString`](crate::config::SecretString): it
+/// never shows in `Debug`, `Display` or serialized output.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessToken {
+    /// Its id on the host.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Its scopes.
+    pub scopes: Vec<String>,
+    /// Its expiry date, when it has one.
+    pub expires_at: Option<String>,
+    /// The token itself.
+    pub token: crate::config::SecretString,
+}

@@ -3,6 +3,7 @@
 //!
 //! Register them with [`register`] next to the built-in actions.
 
+mod create_repo_access_token;
 mod create_secret;
 mod generate_pipeline;
 mod get_component_info;
@@ -14,6 +15,7 @@ mod kebab_case;
 
 use std::sync::Arc;
 
+pub use create_repo_access_token::CreateRepoAccessToken;
 pub use create_secret::CreateSecret;
 pub use generate_pipeline::GeneratePipeline;
 pub use get_component_info::GetComponentInfo;
@@ -69,6 +71,7 @@ pub fn register(registry: &mut ActionRegistry, services: &PlatformServices) {
     registry.register(Arc::new(GetSsmParameters::new(services.clone())));
     registry.register(Arc::new(GetEnvProviders::new(services.clone())));
     registry.register(Arc::new(CreateSecret::new(services.clone())));
+    registry.register(Arc::new(CreateRepoAccessToken::new(services.clone())));
     registry.register(Arc::new(GeneratePipeline));
     registry.register(Arc::new(GetComponentInfo));
 }

@@ -18,6 +18,7 @@ mod publish;
 mod publish_github;
 mod publish_github_pull_request;
 mod publish_gitlab;
+mod publish_gitlab_merge_request;
 mod roadiehq_fs_write;
 
 use std::sync::Arc;
@@ -40,6 +41,7 @@ pub use opa_create_team_namespace::CreateTeamNamespace;
 pub use publish_github::PublishGithub;
 pub use publish_github_pull_request::PublishGithubPullRequest;
 pub use publish_gitlab::PublishGitlab;
+pub use publish_gitlab_merge_request::PublishGitlabMergeRequest;
 pub use roadiehq_fs_write::RoadieFsWrite;
 
 /// Every built-in action.
@@ -61,6 +63,7 @@ pub fn builtin_actions() -> Vec<Arc<dyn Action>> {
         Arc::new(PublishGithub),
         Arc::new(PublishGithubPullRequest),
         Arc::new(PublishGitlab),
+        Arc::new(PublishGitlabMergeRequest),
         Arc::new(RoadieFsWrite),
     ]
 }

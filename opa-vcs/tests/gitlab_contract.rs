@@ -839,3 +839,20 @@ async fn stops_when_a_server_without_pagination_repeats_a_full_page() {
     let repos = client(&server).group_projects("g", false).await.unwrap();
     assert_eq!(repos.len(), 100);
 }
+
+#[tokio::test]
+async fn a_failing_subgroup_listing_keeps_the_group_listing() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/groups/g/projects"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([project(1, "g/a")])))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v4/groups/g/descendant_groups"))
+        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"message": "403 Forbidden"})))
+        .mount(&server)
+        .await;
+    let repos = client(&server).group_projects("g", false).await.unwrap();
+    assert_eq!(repos.len(), 1);
+}

@@ -96,9 +96,12 @@ impl GitLab {
             .await
         {
             Ok(groups) => groups,
-            // Older instances and simple servers lack the endpoint: the listing above stands.
-            Err(VcsError::NotFound(_)) => Vec::new(),
-            Err(e) => return Err(e),
+            // Older instances and simple servers lack the endpoint (or refuse it to this
+            // token): the listing above stands.
+            Err(e) => {
+                tracing::debug!(group, error = %e, "no descendant groups listed");
+                Vec::new()
+            }
         };
         for sub in subgroups {
             let Some(path) = sub.full_path.filter(|p| !p.is_empty()) else {

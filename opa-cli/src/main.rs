@@ -36,10 +36,19 @@ fn init_tracing(verbose: u8, quiet: bool) {
         (false, 2) => "debug",
         _ => "trace",
     };
+    let from_env = std::env::var("OPA_LOG").ok();
     let mut filter = tracing_subscriber::EnvFilter::try_from_env("OPA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
     // Even at TRACE, no credential in the log (the AWS SDK's signer logs the session token).
+    // The directives cap TRACE at DEBUG; added at a quieter level they would raise those
+    // targets to DEBUG, so only `=off` ones apply then.
+    let tracing_all = from_env
+        .as_deref()
+        .map_or(level == "trace", |v| v.contains("trace"));
     for d in opa_aws::aws::LOG_DIRECTIVES {
+        if !tracing_all && !d.ends_with("=off") {
+            continue;
+        }
         if let Ok(d) = d.parse() {
             filter = filter.add_directive(d);
         }
